@@ -1,0 +1,40 @@
+import { betterAuth } from "better-auth/minimal";
+import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import type { Config } from "../config";
+import { createDb } from "../db/client";
+import * as schema from "../db/schema";
+import { authSchemaOptions } from "./options";
+
+export const COOKIE_PREFIX = "cohort";
+const SESSION_COOKIE = "session_token";
+
+/** The session cookie's name as better-auth writes it (`__Secure-` outside local dev). */
+export function sessionCookieName(config: Config): string {
+  return `${config.isDevelopment ? "" : "__Secure-"}${COOKIE_PREFIX}.${SESSION_COOKIE}`;
+}
+
+/**
+ * better-auth for one origin. Only its email sign-up, sign-in and sign-out endpoints are
+ * reachable (routes/auth.ts); sessions are read by our own one-query lookup.
+ */
+export function createAuth(env: Env, config: Config, origin: string) {
+  return betterAuth({
+    ...authSchemaOptions,
+    appName: "Cohort",
+    secret: config.authSecret,
+    baseURL: origin,
+    basePath: "/api/auth",
+    trustedOrigins: [origin],
+    database: drizzleAdapter(createDb(env.DB), { provider: "sqlite", schema }),
+    // Our throttles are exact and shared (Durable Objects); better-auth's are per isolate.
+    rateLimit: { enabled: false },
+    telemetry: { enabled: false },
+    advanced: {
+      cookiePrefix: COOKIE_PREFIX,
+      useSecureCookies: !config.isDevelopment,
+      ipAddress: { ipAddressHeaders: ["cf-connecting-ip"] },
+    },
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;

@@ -1,0 +1,18 @@
+import type { BetterAuthOptions } from "better-auth/minimal";
+import { username } from "better-auth/plugins/username";
+import { USERNAME_PATTERN } from "../domain/account";
+
+/**
+ * The better-auth options that shape the database schema. Shared by the Worker and by
+ * `npm run auth:schema`, so the generated schema always matches what runs.
+ */
+export const authSchemaOptions = {
+  emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128 },
+  plugins: [
+    username({
+      minUsernameLength: 3,
+      maxUsernameLength: 32,
+      usernameValidator: (name) => USERNAME_PATTERN.test(name),
+    }),
+  ],
+} satisfies BetterAuthOptions;

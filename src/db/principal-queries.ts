@@ -1,0 +1,65 @@
+import { and, eq, gt, lt, or, isNull } from "drizzle-orm";
+import type { Principal } from "../env";
+import type { Db } from "./client";
+import { apiToken, membership, organization, session, user } from "./schema";
+
+const principalColumns = {
+  userId: user.id,
+  email: user.email,
+  username: user.username,
+  name: user.name,
+  orgId: organization.id,
+  orgName: organization.name,
+  role: membership.role,
+};
+
+type PrincipalRow = { [K in keyof typeof principalColumns]: (typeof principalColumns)[K]["_"]["data"] | null };
+
+function toPrincipal(row: PrincipalRow | undefined, via: Principal["via"]): Principal | null {
+  if (!row || !row.userId || !row.email || !row.name) return null;
+  return {
+    user: { id: row.userId, email: row.email, username: row.username ?? "", name: row.name },
+    org: row.orgId && row.orgName ? { id: row.orgId, name: row.orgName } : null,
+    role: row.role ?? null,
+    via,
+  };
+}
+
+/** One query: a live session, its user, and the user's current membership (if any). */
+export async function principalBySessionToken(db: Db, token: string, now: Date): Promise<Principal | null> {
+  const [row] = await db
+    .select(principalColumns)
+    .from(session)
+    .innerJoin(user, eq(user.id, session.userId))
+    .leftJoin(membership, eq(membership.userId, user.id))
+    .leftJoin(organization, eq(organization.id, membership.orgId))
+    .where(and(eq(session.token, token), gt(session.expiresAt, now)))
+    .limit(1);
+  return toPrincipal(row, "cookie");
+}
+
+/** One query: the token's user and membership. */
+export async function principalByTokenHash(
+  db: Db,
+  tokenHash: string,
+): Promise<{ principal: Principal; tokenId: string; lastUsedAt: Date | null } | null> {
+  const [row] = await db
+    .select({ ...principalColumns, tokenId: apiToken.id, lastUsedAt: apiToken.lastUsedAt })
+    .from(apiToken)
+    .innerJoin(user, eq(user.id, apiToken.userId))
+    .leftJoin(membership, eq(membership.userId, user.id))
+    .leftJoin(organization, eq(organization.id, membership.orgId))
+    .where(eq(apiToken.tokenHash, tokenHash))
+    .limit(1);
+  const principal = toPrincipal(row, "token");
+  return principal && row ? { principal, tokenId: row.tokenId, lastUsedAt: row.lastUsedAt } : null;
+}
+
+/** Marks a token used, at most once a minute, so a busy client does not write on every request. */
+export async function touchToken(db: Db, tokenId: string, now: Date): Promise<void> {
+  const aMinuteAgo = new Date(now.getTime() - 60_000);
+  await db
+    .update(apiToken)
+    .set({ lastUsedAt: now })
+    .where(and(eq(apiToken.id, tokenId), or(isNull(apiToken.lastUsedAt), lt(apiToken.lastUsedAt, aMinuteAgo))));
+}

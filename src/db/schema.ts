@@ -1,0 +1,168 @@
+import { sql } from "drizzle-orm";
+import { check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { user } from "./auth-schema";
+
+export * from "./auth-schema";
+
+const createdAt = () => integer("created_at", { mode: "timestamp_ms" }).notNull();
+
+/** API tokens: only the keyed hash of the secret is stored; the secret is shown once. */
+export const apiToken = sqliteTable(
+  "api_token",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    createdAt: createdAt(),
+    lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
+  },
+  (table) => [index("api_token_user_idx").on(table.userId)],
+);
+
+export const organization = sqliteTable("organization", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  website: text("website").notNull().default(""),
+  location: text("location").notNull().default(""),
+  sector: text("sector").notNull().default(""),
+  universityName: text("university_name").notNull().default(""),
+  description: text("description").notNull().default(""),
+  // Bumped by every membership change; batches assert it, so a writer that bypassed the
+  // org's serial queue with a stale read cannot commit.
+  version: integer("version").notNull().default(0),
+  createdAt: createdAt(),
+});
+
+export const membership = sqliteTable(
+  "membership",
+  {
+    // The primary key is the user: a user is a member of at most one org (invariant 2),
+    // enforced here because per-org objects cannot see each other.
+    userId: text("user_id")
+      .primaryKey()
+      .references(() => user.id, { onDelete: "cascade" }),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organization.id),
+    role: text("role", { enum: ["owner", "admin", "user"] }).notNull(),
+    joinedAt: integer("joined_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (table) => [
+    index("membership_org_idx").on(table.orgId, table.role),
+    // At most one Owner per org; "at least one" is kept by every command and checked by guards.
+    uniqueIndex("membership_one_owner_idx").on(table.orgId).where(sql`role = 'owner'`),
+    check("membership_role_check", sql`${table.role} in ('owner', 'admin', 'user')`),
+  ],
+);
+
+export const machine = sqliteTable(
+  "machine",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organization.id),
+    ownerId: text("owner_id")
+      .notNull()
+      .references(() => user.id),
+    name: text("name").notNull(),
+    hostname: text("hostname").notNull().default(""),
+    gpus: integer("gpus").notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (table) => [index("machine_org_owner_idx").on(table.orgId, table.ownerId)],
+);
+
+export const volume = sqliteTable(
+  "volume",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organization.id),
+    ownerId: text("owner_id")
+      .notNull()
+      .references(() => user.id),
+    name: text("name").notNull(),
+    sizeGb: integer("size_gb").notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [index("volume_org_owner_idx").on(table.orgId, table.ownerId)],
+);
+
+export const joinCode = sqliteTable(
+  "join_code",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organization.id),
+    // HMAC-SHA256 of the 8 digits under CODE_HASH_SECRET: 10^8 plain hashes reverse instantly.
+    codeHash: text("code_hash").notNull(),
+    // The last four digits, for lists ("••••-5678").
+    hint: text("hint").notNull(),
+    role: text("role", { enum: ["admin", "user"] }).notNull(),
+    createdBy: text("created_by")
+      .notNull()
+      .references(() => user.id),
+    createdAt: createdAt(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    redeemedAt: integer("redeemed_at", { mode: "timestamp_ms" }),
+    redeemedBy: text("redeemed_by"),
+    revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
+  },
+  (table) => [
+    // A code value is unique among unused, unrevoked codes; a collision at creation is retried.
+    uniqueIndex("join_code_live_hash_idx")
+      .on(table.codeHash)
+      .where(sql`redeemed_at IS NULL AND revoked_at IS NULL`),
+    index("join_code_org_idx").on(table.orgId, table.expiresAt),
+    check("join_code_role_check", sql`${table.role} in ('admin', 'user')`),
+  ],
+);
+
+export const auditEvent = sqliteTable(
+  "audit_event",
+  {
+    // Time-ordered ids, so "newest first" and the cursor are one index scan.
+    id: text("id").primaryKey(),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organization.id),
+    at: integer("at", { mode: "timestamp_ms" }).notNull(),
+    action: text("action").notNull(),
+    // Usernames are copied: the log must still read correctly after people leave.
+    actorId: text("actor_id").notNull(),
+    actorUsername: text("actor_username").notNull(),
+    targetId: text("target_id"),
+    targetUsername: text("target_username"),
+    details: text("details", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
+  },
+  (table) => [index("audit_event_org_idx").on(table.orgId, table.id)],
+);
+
+/**
+ * One row per applied mutation, written in the mutation's own batch: a retried command
+ * with the same operation id finds its row and returns the stored result instead of
+ * applying twice.
+ */
+export const operation = sqliteTable("operation", {
+  id: text("id").primaryKey(),
+  orgId: text("org_id").notNull(),
+  result: text("result", { mode: "json" }).notNull().$type<unknown>(),
+  at: integer("at", { mode: "timestamp_ms" }).notNull(),
+});
+
+/**
+ * Never holds a row. A batch asserts a precondition with
+ * `INSERT INTO batch_guard (failed) SELECT '<reason>' WHERE NOT (<condition>)`: when the
+ * condition is false the CHECK fails and D1 rolls the whole batch back.
+ */
+export const batchGuard = sqliteTable(
+  "batch_guard",
+  { failed: text("failed") },
+  (table) => [check("batch_guard_never", sql`${table.failed} IS NULL`)],
+);

@@ -1,0 +1,27 @@
+import { z } from "zod";
+
+/** Usernames are stored lower-case, so uniqueness is case-insensitive. */
+export const USERNAME_PATTERN = /^[a-z0-9_-]{3,32}$/;
+
+export const signUpSchema = z.strictObject({
+  email: z.email().max(254).transform((email) => email.toLowerCase()),
+  password: z.string().min(8).max(128),
+  name: z.string().trim().min(1).max(100),
+  username: z
+    .string()
+    .trim()
+    .transform((name) => name.toLowerCase())
+    .pipe(z.string().regex(USERNAME_PATTERN, "3–32 characters of a-z, 0-9, _ and -")),
+});
+
+export const signInSchema = z.strictObject({
+  email: z.email().max(254).transform((email) => email.toLowerCase()),
+  password: z.string().min(1).max(128),
+});
+
+export const tokenNameSchema = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+});
+
+/** For actions that take no body: accepts none, or `{}`. */
+export const emptyBodySchema = z.strictObject({});

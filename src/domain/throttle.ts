@@ -1,0 +1,38 @@
+/** The throttles of the contract: how many failures a key may have inside a sliding window. */
+export interface ThrottleRule {
+  /** Distinguishes keys of different rules in the object's name. */
+  readonly name: string;
+  readonly limit: number;
+  readonly windowMs: number;
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+export const THROTTLES = {
+  signInPerAccount: { name: "sign-in:account", limit: 10, windowMs: 15 * MINUTE },
+  signUpPerAddress: { name: "sign-up:address", limit: 500, windowMs: HOUR },
+  joinPerAccount: { name: "join:account", limit: 10, windowMs: 15 * MINUTE },
+  joinPerAddress: { name: "join:address", limit: 100, windowMs: HOUR },
+  /** Failures by everyone together; past it, only known accounts may redeem (see README). */
+  joinGlobal: { name: "join:global", limit: 300, windowMs: HOUR },
+} as const satisfies Record<string, ThrottleRule>;
+
+export type ThrottleDecision =
+  | { allowed: true; ticket: string }
+  | { allowed: false; retryAfterSeconds: number };
+
+/**
+ * Decides one attempt against a log of attempt times (oldest first) that still count.
+ * Pure, so the window arithmetic is tested without an object.
+ */
+export function decideAttempt(
+  log: readonly number[],
+  rule: Pick<ThrottleRule, "limit" | "windowMs">,
+  now: number,
+): { allowed: true } | { allowed: false; retryAfterSeconds: number } {
+  const live = log.filter((at) => at > now - rule.windowMs);
+  if (live.length < rule.limit) return { allowed: true };
+  const oldest = live[live.length - rule.limit] ?? now;
+  return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((oldest + rule.windowMs - now) / 1000)) };
+}

@@ -1,0 +1,33 @@
+import { createMiddleware } from "hono/factory";
+import { loadConfig } from "../config";
+import type { AppEnv } from "../env";
+import { AppError } from "../errors";
+import { BEARER_PREFIX } from "./principal";
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Refuses a state-changing request whose browser says it came from another origin, and a
+ * cookie-carrying one that names no origin at all. Token requests carry no ambient authority
+ * and are exempt. Checked for every content type, unlike a form-only check.
+ */
+export const requireSameOrigin = createMiddleware<AppEnv>(async (c, next) => {
+  if (SAFE_METHODS.has(c.req.method) || c.req.header("Authorization")?.startsWith(BEARER_PREFIX)) return next();
+  const source = requestSource(c.req.header("Origin"), c.req.header("Referer"));
+  const hasCookie = Boolean(c.req.header("Cookie"));
+  if (source === null && !hasCookie) return next();
+  const own = loadConfig(c.env).pinnedOrigin ?? new URL(c.req.url).origin;
+  if (source !== own) throw new AppError("csrf");
+  return next();
+});
+
+function requestSource(origin: string | undefined, referer: string | undefined): string | null {
+  if (origin && origin !== "null") return origin;
+  if (origin === "null") return "null";
+  if (!referer) return null;
+  try {
+    return new URL(referer).origin;
+  } catch {
+    return "invalid";
+  }
+}

@@ -1,0 +1,26 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+const migrations = await readD1Migrations(new URL("./migrations", import.meta.url).pathname);
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: "./wrangler.jsonc" },
+      miniflare: {
+        bindings: {
+          // Production behaviour (secure cookies, secrets required) with secrets made for tests.
+          ENVIRONMENT: "production",
+          AUTH_SECRET: "test-auth-secret-0123456789abcdef0123456789abcdef",
+          CODE_HASH_SECRET: "test-code-hash-secret-0123456789abcdef0123456789",
+          TEST_MIGRATIONS: migrations,
+        },
+      },
+    }),
+  ],
+  test: {
+    include: ["test/**/*.test.ts", "src/**/*.test.ts"],
+    exclude: ["test/e2e/**"],
+    setupFiles: ["./test/setup.ts"],
+  },
+});
