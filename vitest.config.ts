@@ -3,16 +3,18 @@ import { defineConfig } from "vitest/config";
 
 const migrations = await readD1Migrations(new URL("./migrations", import.meta.url).pathname);
 
+// Secrets made for tests. Wrangler reads required secrets from process.env.
+process.env.AUTH_SECRET = "test-auth-secret-0123456789abcdef0123456789abcdef";
+process.env.CODE_HASH_SECRET = "test-code-hash-secret-0123456789abcdef0123456789";
+
 export default defineConfig({
   plugins: [
     cloudflareTest({
       wrangler: { configPath: "./wrangler.jsonc" },
       miniflare: {
         bindings: {
-          // Production behaviour (secure cookies, secrets required) with secrets made for tests.
+          // Production behaviour: secure cookies, secrets required.
           ENVIRONMENT: "production",
-          AUTH_SECRET: "test-auth-secret-0123456789abcdef0123456789abcdef",
-          CODE_HASH_SECRET: "test-code-hash-secret-0123456789abcdef0123456789",
           TEST_MIGRATIONS: migrations,
         },
       },
