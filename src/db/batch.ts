@@ -11,7 +11,17 @@ export type Statement = BatchItem<"sqlite">;
  * says which precondition a concurrent writer broke.
  */
 export function guard(db: Db, reason: string, condition: SQL): Statement {
-  return db.run(sql`INSERT INTO batch_guard (failed) SELECT ${reason} WHERE NOT (${condition})`);
+  return rawStatement(db, sql`INSERT INTO batch_guard (failed) SELECT ${reason} WHERE NOT (${condition})`);
+}
+
+/**
+ * A raw SQL statement usable in `db.batch()`. drizzle-orm 0.45's D1 batch binds parameters
+ * through a prepared `stmt` that its raw `db.run(sql)` query never gets (it throws "reading
+ * 'bind'" for any raw statement with parameters), so we give it one.
+ */
+export function rawStatement(db: Db, query: SQL): Statement {
+  const statement = db.run(query);
+  return Object.assign(statement, { stmt: db.$client.prepare(statement.getQuery().sql) });
 }
 
 /** True when a D1 error is a batch guard (or other CHECK) refusing the batch. */

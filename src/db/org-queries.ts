@@ -1,0 +1,239 @@
+import { and, asc, desc, eq, inArray, lt, ne } from "drizzle-orm";
+import type { Role } from "../domain/roles";
+import { ROLE_ORDER } from "../domain/membership";
+import type { Db } from "./client";
+import { auditEvent, machine, membership, organization, user, volume } from "./schema";
+
+/**
+ * Records as the API, the dashboard and stored command results see them: plain JSON (times
+ * as ISO strings), so a replayed command answers exactly what the first attempt did.
+ */
+export interface OrgRecord {
+  id: string;
+  name: string;
+  website: string;
+  location: string;
+  sector: string;
+  universityName: string;
+  description: string;
+  createdAt: string;
+}
+
+export interface MemberRecord {
+  userId: string;
+  username: string;
+  name: string;
+  role: Role;
+  joinedAt: string;
+}
+
+export interface MachineRecord {
+  id: string;
+  name: string;
+  hostname: string;
+  gpus: number;
+  ownerId: string;
+  createdAt: string;
+}
+
+export interface VolumeRecord {
+  id: string;
+  name: string;
+  sizeGb: number;
+  ownerId: string;
+  createdAt: string;
+}
+
+export interface EventRecord {
+  id: string;
+  at: string;
+  action: string;
+  actor: { userId: string; username: string };
+  target?: { userId: string; username: string };
+  details: Record<string, unknown>;
+}
+
+const orgColumns = {
+  id: organization.id,
+  name: organization.name,
+  website: organization.website,
+  location: organization.location,
+  sector: organization.sector,
+  universityName: organization.universityName,
+  description: organization.description,
+  createdAt: organization.createdAt,
+  version: organization.version,
+};
+
+const memberColumns = {
+  userId: membership.userId,
+  username: user.username,
+  name: user.name,
+  role: membership.role,
+  joinedAt: membership.joinedAt,
+};
+
+type MemberRow = { userId: string; username: string | null; name: string; role: Role; joinedAt: Date };
+
+function toMember(row: MemberRow): MemberRecord {
+  return { userId: row.userId, username: row.username ?? "", name: row.name, role: row.role, joinedAt: row.joinedAt.toISOString() };
+}
+
+function byRoleThenJoined(a: MemberRecord, b: MemberRecord): number {
+  return ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || a.joinedAt.localeCompare(b.joinedAt) || a.userId.localeCompare(b.userId);
+}
+
+/** The org with its version, which every membership change asserts and bumps. */
+export async function findOrg(db: Db, orgId: string): Promise<(OrgRecord & { version: number }) | undefined> {
+  const [row] = await db.select(orgColumns).from(organization).where(eq(organization.id, orgId)).limit(1);
+  return row && { ...row, createdAt: row.createdAt.toISOString() };
+}
+
+export function withoutVersion(org: OrgRecord & { version?: number }): OrgRecord {
+  const { version: _version, ...record } = org;
+  return record;
+}
+
+/** The members of `orgId` among `userIds` (one query; missing ones are simply absent). */
+export async function findMembers(db: Db, orgId: string, userIds: string[]): Promise<Map<string, MemberRecord>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await db
+    .select(memberColumns)
+    .from(membership)
+    .innerJoin(user, eq(user.id, membership.userId))
+    .where(and(eq(membership.orgId, orgId), inArray(membership.userId, [...new Set(userIds)])));
+  return new Map(rows.map((row) => [row.userId, toMember(row)]));
+}
+
+export async function findMember(db: Db, orgId: string, userId: string): Promise<MemberRecord | undefined> {
+  return (await findMembers(db, orgId, [userId])).get(userId);
+}
+
+export async function findOwner(db: Db, orgId: string): Promise<MemberRecord | undefined> {
+  const [row] = await db
+    .select(memberColumns)
+    .from(membership)
+    .innerJoin(user, eq(user.id, membership.userId))
+    .where(and(eq(membership.orgId, orgId), eq(membership.role, "owner")))
+    .limit(1);
+  return row && toMember(row);
+}
+
+/** Whether the user belongs to any org at all (invariant 2 is checked across orgs). */
+export async function hasMembership(db: Db, userId: string): Promise<boolean> {
+  const [row] = await db.select({ userId: membership.userId }).from(membership).where(eq(membership.userId, userId)).limit(1);
+  return row !== undefined;
+}
+
+export async function findUser(db: Db, userId: string): Promise<{ id: string; username: string; name: string } | undefined> {
+  const [row] = await db.select({ id: user.id, username: user.username, name: user.name }).from(user).where(eq(user.id, userId)).limit(1);
+  return row && { id: row.id, username: row.username ?? "", name: row.name };
+}
+
+/** The Owner and every Admin. */
+export async function listLeadership(db: Db, orgId: string): Promise<MemberRecord[]> {
+  const rows = await db
+    .select(memberColumns)
+    .from(membership)
+    .innerJoin(user, eq(user.id, membership.userId))
+    .where(and(eq(membership.orgId, orgId), ne(membership.role, "user")));
+  return rows.map(toMember).sort(byRoleThenJoined);
+}
+
+export type MemberWithMachines = MemberRecord & { machines: { id: string; name: string }[] };
+
+/** Every member with their machines: two queries, whatever the org's size. */
+export async function listMembers(db: Db, orgId: string): Promise<MemberWithMachines[]> {
+  const [rows, machines] = await Promise.all([
+    db.select(memberColumns).from(membership).innerJoin(user, eq(user.id, membership.userId)).where(eq(membership.orgId, orgId)),
+    db
+      .select({ id: machine.id, name: machine.name, ownerId: machine.ownerId })
+      .from(machine)
+      .where(eq(machine.orgId, orgId))
+      .orderBy(asc(machine.createdAt), asc(machine.id)),
+  ]);
+  const byOwner = new Map<string, { id: string; name: string }[]>();
+  for (const { id, name, ownerId } of machines) {
+    const list = byOwner.get(ownerId) ?? [];
+    list.push({ id, name });
+    byOwner.set(ownerId, list);
+  }
+  return rows
+    .map(toMember)
+    .sort(byRoleThenJoined)
+    .map((member) => ({ ...member, machines: byOwner.get(member.userId) ?? [] }));
+}
+
+export async function listMemberMachines(db: Db, orgId: string, userId: string): Promise<{ id: string; name: string }[]> {
+  return db
+    .select({ id: machine.id, name: machine.name })
+    .from(machine)
+    .where(and(eq(machine.orgId, orgId), eq(machine.ownerId, userId)))
+    .orderBy(asc(machine.createdAt), asc(machine.id));
+}
+
+type MachineRow = typeof machine.$inferSelect;
+type VolumeRow = typeof volume.$inferSelect;
+
+function toMachine(row: MachineRow): MachineRecord {
+  return { id: row.id, name: row.name, hostname: row.hostname, gpus: row.gpus, ownerId: row.ownerId, createdAt: row.createdAt.toISOString() };
+}
+
+function toVolume(row: VolumeRow): VolumeRecord {
+  return { id: row.id, name: row.name, sizeGb: row.sizeGb, ownerId: row.ownerId, createdAt: row.createdAt.toISOString() };
+}
+
+export async function listMachines(db: Db, orgId: string): Promise<MachineRecord[]> {
+  const rows = await db.select().from(machine).where(eq(machine.orgId, orgId)).orderBy(asc(machine.createdAt), asc(machine.id));
+  return rows.map(toMachine);
+}
+
+export async function findMachine(db: Db, orgId: string, id: string): Promise<MachineRecord | undefined> {
+  const [row] = await db.select().from(machine).where(and(eq(machine.orgId, orgId), eq(machine.id, id))).limit(1);
+  return row && toMachine(row);
+}
+
+/** The org's volumes: one owner's, or (for Admins and the Owner) every one. */
+export async function listVolumes(db: Db, orgId: string, ownerId?: string): Promise<VolumeRecord[]> {
+  const rows = await db
+    .select()
+    .from(volume)
+    .where(ownerId === undefined ? eq(volume.orgId, orgId) : and(eq(volume.orgId, orgId), eq(volume.ownerId, ownerId)))
+    .orderBy(asc(volume.createdAt), asc(volume.id));
+  return rows.map(toVolume);
+}
+
+export async function findVolume(db: Db, orgId: string, id: string): Promise<VolumeRecord | undefined> {
+  const [row] = await db.select().from(volume).where(and(eq(volume.orgId, orgId), eq(volume.id, id))).limit(1);
+  return row && toVolume(row);
+}
+
+/**
+ * A page of the audit log, newest first. The cursor is the id of the last event of the
+ * previous page; ids sort by time, so a page is one index range scan.
+ */
+export async function listEvents(
+  db: Db,
+  orgId: string,
+  page: { cursor?: string | undefined; limit: number },
+): Promise<{ events: EventRecord[]; nextCursor: string | null }> {
+  const rows = await db
+    .select()
+    .from(auditEvent)
+    .where(page.cursor ? and(eq(auditEvent.orgId, orgId), lt(auditEvent.id, page.cursor)) : eq(auditEvent.orgId, orgId))
+    .orderBy(desc(auditEvent.id))
+    .limit(page.limit + 1);
+  const shown = rows.slice(0, page.limit);
+  const events = shown.map((row): EventRecord => {
+    const event: EventRecord = {
+      id: row.id,
+      at: row.at.toISOString(),
+      action: row.action,
+      actor: { userId: row.actorId, username: row.actorUsername },
+      details: row.details,
+    };
+    if (row.targetId) event.target = { userId: row.targetId, username: row.targetUsername ?? "" };
+    return event;
+  });
+  return { events, nextCursor: rows.length > page.limit ? (shown.at(-1)?.id ?? null) : null };
+}

@@ -1,0 +1,240 @@
+import { insertAudit, type Statement } from "../db/batch";
+import type { Db } from "../db/client";
+import {
+  findMembers,
+  findOrg,
+  findOwner,
+  findUser,
+  hasMembership,
+  listMemberMachines,
+  withoutVersion,
+  type MemberRecord,
+  type MemberWithMachines,
+  type OrgRecord,
+} from "../db/org-queries";
+import {
+  auditVolumesMoved,
+  bumpVersion,
+  deleteMembership,
+  deregisterMachines,
+  guardOneOwner,
+  guardRole,
+  guardVersion,
+  insertMembership,
+  insertOrg,
+  moveVolumes,
+  setRole,
+  updateProfile,
+} from "../db/org-writes";
+import { AUDIT_ACTIONS } from "../domain/audit";
+import { newSortableId } from "../domain/ids";
+import { mayChangeRole, mayLeave, mayManageOrg, mayRemove, mayTransfer, type TransferConfirmation, type Verdict } from "../domain/membership";
+import { changedFields, type ProfileInput, type ProfilePatch } from "../domain/org-profile";
+import { refuse, type Decision } from "./command";
+
+/** What every org command carries: its idempotency id, the org, and who asks. */
+export interface CommandInput {
+  operationId: string;
+  orgId: string;
+  actorId: string;
+}
+
+export type CreateOrgInput = CommandInput & { profile: ProfileInput };
+export type UpdateProfileInput = CommandInput & { patch: ProfilePatch };
+export type ChangeRoleInput = CommandInput & { targetId: string; role: "admin" | "user" };
+export type RemoveMemberInput = CommandInput & { targetId: string };
+export type TransferInput = CommandInput & TransferConfirmation & { targetId: string };
+
+const NOT_MEMBER = "You are not a member of this organization.";
+
+/** Time-ordered audit ids for one batch, in the order its events happened. */
+function auditIds(at: Date, count: number): string[] {
+  return Array.from({ length: count }, () => newSortableId(at.getTime())).sort();
+}
+
+function refused(verdict: Verdict): Decision<never> | null {
+  return verdict.ok ? null : refuse(verdict.code, verdict.message);
+}
+
+function ref(member: MemberRecord) {
+  return { userId: member.userId, username: member.username };
+}
+
+export async function decideCreateOrg(db: Db, input: CreateOrgInput, at: Date): Promise<Decision<{ org: OrgRecord }>> {
+  const [actor, alreadyMember] = await Promise.all([findUser(db, input.actorId), hasMembership(db, input.actorId)]);
+  if (!actor) return refuse("not_found", "No such user.");
+  if (alreadyMember) return refuse("already_in_org");
+  const org: OrgRecord = {
+    id: input.orgId,
+    name: input.profile.name,
+    website: input.profile.website ?? "",
+    location: input.profile.location ?? "",
+    sector: input.profile.sector ?? "",
+    universityName: input.profile.universityName ?? "",
+    description: input.profile.description ?? "",
+    createdAt: at.toISOString(),
+  };
+  const [auditId] = auditIds(at, 1);
+  const statements: Statement[] = [
+    insertOrg(db, { ...org, createdAt: at }),
+    // A concurrent join or create elsewhere hits membership's primary key: already_in_org.
+    insertMembership(db, { userId: actor.id, orgId: org.id, role: "owner", joinedAt: at }),
+    insertAudit(db, {
+      id: auditId!,
+      orgId: org.id,
+      at,
+      action: AUDIT_ACTIONS.orgCreated,
+      actor: { userId: actor.id, username: actor.username },
+      details: { name: org.name },
+    }),
+    guardOneOwner(db, org.id),
+  ];
+  return { ok: true, statements, value: { org } };
+}
+
+export async function decideUpdateProfile(db: Db, input: UpdateProfileInput, at: Date): Promise<Decision<{ org: OrgRecord }>> {
+  const [org, members] = await Promise.all([findOrg(db, input.orgId), findMembers(db, input.orgId, [input.actorId])]);
+  const actor = members.get(input.actorId);
+  if (!org || !actor) return refuse("not_found", NOT_MEMBER);
+  if (!mayManageOrg(actor.role)) return refuse("forbidden", "Only Admins and the Owner can edit the organization.");
+  const changes = changedFields(org, input.patch);
+  const fields = Object.keys(changes);
+  const updated = { ...withoutVersion(org), ...changes };
+  if (fields.length === 0) return { ok: true, statements: [], value: { org: updated } };
+  const [auditId] = auditIds(at, 1);
+  const statements = [
+    guardVersion(db, org.id, org.version),
+    guardRole(db, org.id, actor.userId, actor.role),
+    updateProfile(db, org.id, changes),
+    bumpVersion(db, org.id),
+    insertAudit(db, { id: auditId!, orgId: org.id, at, action: AUDIT_ACTIONS.profileEdited, actor: ref(actor), details: { fields } }),
+  ];
+  return { ok: true, statements, value: { org: updated } };
+}
+
+export async function decideChangeRole(db: Db, input: ChangeRoleInput, at: Date): Promise<Decision<{ member: MemberWithMachines }>> {
+  const [org, members] = await Promise.all([findOrg(db, input.orgId), findMembers(db, input.orgId, [input.actorId, input.targetId])]);
+  const actor = members.get(input.actorId);
+  const target = members.get(input.targetId) ?? null;
+  if (!org || !actor) return refuse("not_found", NOT_MEMBER);
+  const refusal = refused(mayChangeRole(actor, target));
+  if (refusal) return refusal;
+  const member = { ...target!, role: input.role, machines: await listMemberMachines(db, org.id, target!.userId) };
+  if (target!.role === input.role) return { ok: true, statements: [], value: { member } };
+  const [auditId] = auditIds(at, 1);
+  const statements = [
+    guardVersion(db, org.id, org.version),
+    guardRole(db, org.id, actor.userId, actor.role),
+    guardRole(db, org.id, target!.userId, target!.role),
+    setRole(db, org.id, target!.userId, target!.role, input.role),
+    bumpVersion(db, org.id),
+    insertAudit(db, {
+      id: auditId!,
+      orgId: org.id,
+      at,
+      action: AUDIT_ACTIONS.roleChanged,
+      actor: ref(actor),
+      target: ref(target!),
+      details: { from: target!.role, to: input.role },
+    }),
+    guardOneOwner(db, org.id),
+  ];
+  return { ok: true, statements, value: { member } };
+}
+
+/**
+ * Ends a membership in one batch: the event, the departing member's volumes to the Owner
+ * (counted and moved by one statement each, however many), machines deregistered, the
+ * membership deleted, the version bumped — guarded on everything the decision read.
+ */
+function departureStatements(
+  db: Db,
+  org: { id: string; version: number },
+  actor: MemberRecord,
+  departing: MemberRecord,
+  owner: MemberRecord,
+  action: typeof AUDIT_ACTIONS.memberRemoved | typeof AUDIT_ACTIONS.memberLeft,
+  at: Date,
+): Statement[] {
+  const [eventId, volumesEventId] = auditIds(at, 2);
+  const statements = [
+    guardVersion(db, org.id, org.version),
+    guardRole(db, org.id, actor.userId, actor.role),
+    guardRole(db, org.id, owner.userId, "owner"),
+    insertAudit(db, {
+      id: eventId!,
+      orgId: org.id,
+      at,
+      action,
+      actor: ref(actor),
+      target: ref(departing),
+      details: { role: departing.role },
+    }),
+    auditVolumesMoved(
+      db,
+      { id: volumesEventId!, orgId: org.id, at, action: AUDIT_ACTIONS.volumesMoved, actor: ref(actor), target: ref(departing) },
+      departing.userId,
+      ref(owner),
+    ),
+    moveVolumes(db, org.id, departing.userId, owner.userId),
+    deregisterMachines(db, org.id, departing.userId),
+    deleteMembership(db, org.id, departing.userId, departing.role),
+    bumpVersion(db, org.id),
+    guardOneOwner(db, org.id),
+  ];
+  if (departing.userId !== actor.userId) statements.splice(2, 0, guardRole(db, org.id, departing.userId, departing.role));
+  return statements;
+}
+
+export async function decideRemoveMember(db: Db, input: RemoveMemberInput, at: Date): Promise<Decision<{ removed: string }>> {
+  const [org, members, owner] = await Promise.all([
+    findOrg(db, input.orgId),
+    findMembers(db, input.orgId, [input.actorId, input.targetId]),
+    findOwner(db, input.orgId),
+  ]);
+  const actor = members.get(input.actorId);
+  if (!org || !actor || !owner) return refuse("not_found", NOT_MEMBER);
+  const target = members.get(input.targetId) ?? null;
+  const refusal = refused(mayRemove(actor, target));
+  if (refusal) return refusal;
+  return { ok: true, statements: departureStatements(db, org, actor, target!, owner, AUDIT_ACTIONS.memberRemoved, at), value: { removed: target!.userId } };
+}
+
+export async function decideLeave(db: Db, input: CommandInput, at: Date): Promise<Decision<{ left: string }>> {
+  const [org, members, owner] = await Promise.all([findOrg(db, input.orgId), findMembers(db, input.orgId, [input.actorId]), findOwner(db, input.orgId)]);
+  const actor = members.get(input.actorId);
+  if (!org || !actor || !owner) return refuse("not_found", NOT_MEMBER);
+  const refusal = refused(mayLeave(actor));
+  if (refusal) return refusal;
+  return { ok: true, statements: departureStatements(db, org, actor, actor, owner, AUDIT_ACTIONS.memberLeft, at), value: { left: actor.userId } };
+}
+
+export async function decideTransfer(
+  db: Db,
+  input: TransferInput,
+  at: Date,
+): Promise<Decision<{ owner: MemberRecord; previousOwner: MemberRecord }>> {
+  const [org, members] = await Promise.all([findOrg(db, input.orgId), findMembers(db, input.orgId, [input.actorId, input.targetId])]);
+  const actor = members.get(input.actorId);
+  if (!org || !actor) return refuse("not_found", NOT_MEMBER);
+  const target = members.get(input.targetId) ?? null;
+  const refusal = refused(mayTransfer(actor, target, org.name, input));
+  if (refusal) return refusal;
+  const [auditId] = auditIds(at, 1);
+  const statements = [
+    guardVersion(db, org.id, org.version),
+    guardRole(db, org.id, actor.userId, "owner"),
+    guardRole(db, org.id, target!.userId, "admin"),
+    // Demote first: the one-owner unique index is checked per statement.
+    setRole(db, org.id, actor.userId, "owner", "admin"),
+    setRole(db, org.id, target!.userId, "admin", "owner"),
+    bumpVersion(db, org.id),
+    insertAudit(db, { id: auditId!, orgId: org.id, at, action: AUDIT_ACTIONS.ownershipTransferred, actor: ref(actor), target: ref(target!), details: {} }),
+    guardOneOwner(db, org.id),
+  ];
+  return {
+    ok: true,
+    statements,
+    value: { owner: { ...target!, role: "owner" }, previousOwner: { ...actor, role: "admin" } },
+  };
+}

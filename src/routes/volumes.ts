@@ -1,0 +1,28 @@
+import { Hono } from "hono";
+import { createDb } from "../db/client";
+import { listVolumes } from "../db/org-queries";
+import { maySeeAllVolumes } from "../domain/membership";
+import { volumeSchema, wantsAll } from "../domain/org-profile";
+import type { AppEnv } from "../env";
+import { AppError } from "../errors";
+import { jsonBody } from "./json-body";
+import { commandAccess, requireMember } from "./org-access";
+
+export const volumeRoutes = new Hono<AppEnv>()
+  .post("/:orgId/volumes", async (c) => {
+    const { actorId, commands } = await commandAccess(c, "createVolume");
+    const input = await jsonBody(c, volumeSchema);
+    const { volume } = await commands.createVolume(actorId, input);
+    return c.json({ volume }, 201);
+  })
+  .get("/:orgId/volumes", async (c) => {
+    const { orgId, actorId, role } = requireMember(c);
+    const all = wantsAll(c.req.query("all"));
+    if (all && !maySeeAllVolumes(role)) throw new AppError("forbidden", "Only Admins and the Owner can list every volume.");
+    return c.json({ volumes: await listVolumes(createDb(c.env.DB), orgId, all ? undefined : actorId) });
+  })
+  .delete("/:orgId/volumes/:volumeId", async (c) => {
+    const { actorId, commands } = await commandAccess(c, "deleteVolume");
+    await commands.deleteVolume(actorId, c.req.param("volumeId"));
+    return c.body(null, 204);
+  });
