@@ -14,8 +14,14 @@ export const THROTTLES = {
   signUpPerAddress: { name: "sign-up:address", limit: 500, windowMs: HOUR },
   joinPerAccount: { name: "join:account", limit: 10, windowMs: 15 * MINUTE },
   joinPerAddress: { name: "join:address", limit: 100, windowMs: HOUR },
-  /** Failures by everyone together; past it, only known accounts may redeem (see README). */
+  /** Failures by everyone together; past it, only known accounts may redeem (docs/join-codes.md). */
   joinGlobal: { name: "join:global", limit: 300, windowMs: HOUR },
+  /** An account with a failure in here is not "known": it cannot redeem while the global budget is spent. */
+  joinAccountDay: { name: "join:account-day", limit: 1, windowMs: 24 * HOUR },
+  /** Failures by known accounts of one address while the global budget is spent. */
+  joinAddressLockdown: { name: "join:address-lockdown", limit: 10, windowMs: 24 * HOUR },
+  /** Failures by all known accounts together while the global budget is spent: the absolute bound. */
+  joinKnownGlobal: { name: "join:known-global", limit: 50, windowMs: HOUR },
 } as const satisfies Record<string, ThrottleRule>;
 
 export type ThrottleDecision =

@@ -1,0 +1,123 @@
+import { and, asc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
+import type { CodeRole } from "../domain/join-code";
+import type { Db } from "./client";
+import { guard, type Statement } from "./batch";
+import { joinCode, user } from "./schema";
+
+export interface NewJoinCode {
+  id: string;
+  orgId: string;
+  codeHash: string;
+  hint: string;
+  role: CodeRole;
+  createdBy: string;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+export interface LiveCodeRef {
+  id: string;
+  orgId: string;
+}
+
+/** A code that is not used, revoked or expired. */
+const live = (now: Date) => and(isNull(joinCode.redeemedAt), isNull(joinCode.revokedAt), gt(joinCode.expiresAt, now));
+
+/**
+ * The live code with this keyed hash, if any: one row through join_code_live_hash_idx (the
+ * query repeats the partial index's condition, which is what lets SQLite use it).
+ */
+export async function findLiveCodeByHash(db: Db, codeHash: string, now: Date): Promise<LiveCodeRef | undefined> {
+  const [row] = await db
+    .select({ id: joinCode.id, orgId: joinCode.orgId })
+    .from(joinCode)
+    .where(and(eq(joinCode.codeHash, codeHash), live(now)))
+    .limit(1);
+  return row;
+}
+
+/** A code of this org by id, whatever its state: the org object decides on it. */
+export async function findOrgCode(db: Db, orgId: string, codeId: string) {
+  const [row] = await db
+    .select({
+      id: joinCode.id,
+      role: joinCode.role,
+      hint: joinCode.hint,
+      expiresAt: joinCode.expiresAt,
+      redeemedAt: joinCode.redeemedAt,
+      revokedAt: joinCode.revokedAt,
+    })
+    .from(joinCode)
+    .where(and(eq(joinCode.id, codeId), eq(joinCode.orgId, orgId)))
+    .limit(1);
+  return row;
+}
+
+export function isLive(code: { expiresAt: Date; redeemedAt: Date | null; revokedAt: Date | null }, now: Date): boolean {
+  return code.redeemedAt === null && code.revokedAt === null && code.expiresAt.getTime() > now.getTime();
+}
+
+/** The org's live codes of the given roles, oldest first, with who made each. */
+export async function listLiveCodes(db: Db, orgId: string, roles: CodeRole[], now: Date) {
+  if (roles.length === 0) return [];
+  return db
+    .select({
+      id: joinCode.id,
+      hint: joinCode.hint,
+      role: joinCode.role,
+      createdAt: joinCode.createdAt,
+      expiresAt: joinCode.expiresAt,
+      createdById: joinCode.createdBy,
+      createdByUsername: user.username,
+    })
+    .from(joinCode)
+    .innerJoin(user, eq(user.id, joinCode.createdBy))
+    .where(and(eq(joinCode.orgId, orgId), inArray(joinCode.role, roles), live(now)))
+    .orderBy(asc(joinCode.createdAt), asc(joinCode.id));
+}
+
+// D1 binds at most 100 parameters per statement; a code row binds 8.
+const ROWS_PER_INSERT = Math.floor(100 / 8);
+
+/** Inserts the codes in as few statements as the parameter limit allows. */
+export function insertCodes(db: Db, codes: NewJoinCode[]): Statement[] {
+  const statements: Statement[] = [];
+  for (let start = 0; start < codes.length; start += ROWS_PER_INSERT) {
+    statements.push(db.insert(joinCode).values(codes.slice(start, start + ROWS_PER_INSERT)));
+  }
+  return statements;
+}
+
+/**
+ * Marks a live code revoked, then a guard aborts the batch unless exactly that row changed:
+ * a code used or revoked since it was read stays as it is.
+ */
+export function revokeCode(db: Db, orgId: string, codeId: string, now: Date): Statement[] {
+  return [
+    db
+      .update(joinCode)
+      .set({ revokedAt: now })
+      .where(and(eq(joinCode.id, codeId), eq(joinCode.orgId, orgId), isNull(joinCode.redeemedAt), isNull(joinCode.revokedAt))),
+    guard(db, "join code still live", sql`changes() = 1`),
+  ];
+}
+
+/**
+ * Consumes a code only if it is still live at `now`; the guard right after it aborts the
+ * whole batch (membership, audit, version) when the update changed no row.
+ */
+export function consumeCode(db: Db, codeId: string, userId: string, now: Date): Statement[] {
+  return [
+    db
+      .update(joinCode)
+      .set({ redeemedAt: now, redeemedBy: userId })
+      .where(and(eq(joinCode.id, codeId), live(now))),
+    guard(db, "join code still live", sql`changes() = 1`),
+  ];
+}
+
+/** When the account was made: part of whether it is "known" while the global budget is spent. */
+export async function accountCreatedAt(db: Db, userId: string): Promise<number | null> {
+  const [row] = await db.select({ createdAt: user.createdAt }).from(user).where(eq(user.id, userId)).limit(1);
+  return row ? row.createdAt.getTime() : null;
+}

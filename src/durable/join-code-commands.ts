@@ -1,0 +1,160 @@
+import { insertAudit, isUniqueViolation } from "../db/batch";
+import type { Db } from "../db/client";
+import { consumeCode, findOrgCode, insertCodes, isLive, revokeCode as revokeCodeStatements, type NewJoinCode } from "../db/join-code-queries";
+import { findMember, findOrg, findUser } from "../db/org-queries";
+import { bumpVersion, guardRole, guardVersion, insertMembership } from "../db/org-writes";
+import { AUDIT_ACTIONS } from "../domain/audit";
+import { codeExpiry, codeHint, formatCode, generateCodes, type CodeRole } from "../domain/join-code";
+import { mayCreateCodes, mayRevokeCode } from "../domain/join-code-rules";
+import { keyedHash } from "../domain/keyed-hash";
+import { newId, newSortableId } from "../domain/ids";
+import { atLeast } from "../domain/roles";
+import { applyOnce, refuse, type CommandResult, type Decision } from "./command";
+import type { CommandInput } from "./membership-commands";
+
+export type CreateCodesInput = CommandInput & { role: CodeRole; count: number };
+export type RevokeCodeInput = CommandInput & { codeId: string };
+/** `actorId` is the person redeeming; the edge found `codeId` in `orgId` by its keyed hash. */
+export type RedeemCodeInput = CommandInput & { codeId: string };
+
+export interface CreatedCode {
+  id: string;
+  code: string;
+  role: CodeRole;
+  expiresAt: string;
+}
+
+export interface Redemption {
+  org: { id: string; name: string };
+  role: CodeRole;
+}
+
+// Each retry draws every code afresh; 10^8 codes make even one collision rare, so three
+// collisions in a row mean something is broken rather than unlucky.
+const COLLISION_RETRIES = 3;
+
+function auditEntry(orgId: string, at: Date, action: string, actor: { userId: string; username: string }, details: Record<string, unknown>) {
+  return { id: newSortableId(at.getTime()), orgId, at, action, actor, details };
+}
+
+/**
+ * Creates 1–50 codes in one batch; the caller runs it in the org's serial queue. Only keyed
+ * hashes are stored, and the command result (kept in D1 for replays) holds no code either:
+ * the codes exist in plain only in this call's answer. A code that collides with a live one
+ * (the partial unique index) is drawn again, unseen.
+ */
+export async function createCodes(
+  db: Db,
+  input: CreateCodesInput,
+  at: Date,
+  codeHashSecret: string,
+  draw: (count: number) => string[] = generateCodes,
+): Promise<CommandResult<{ codes: CreatedCode[] }>> {
+  for (let attempt = 0; ; attempt += 1) {
+    const drawn = new Map<string, string>();
+    try {
+      const result = await applyOnce(db, { id: input.operationId, orgId: input.orgId, at }, () =>
+        decideCreateCodes(db, input, at, codeHashSecret, () => draw(input.count), drawn),
+      );
+      if (!result.ok) return result;
+      const codes: CreatedCode[] = [];
+      for (const made of result.value.codes) {
+        const digits = drawn.get(made.id);
+        // A replay of an applied operation: its codes were never stored readably, so they cannot be shown again.
+        if (digits === undefined) return refuse("conflict", "These codes were already created and cannot be shown again; create new ones.");
+        codes.push({ id: made.id, code: formatCode(digits), role: made.role, expiresAt: made.expiresAt });
+      }
+      return { ok: true, value: { codes } };
+    } catch (error) {
+      if (isUniqueViolation(error, "join_code.code_hash") && attempt < COLLISION_RETRIES) continue;
+      throw error;
+    }
+  }
+}
+
+async function decideCreateCodes(
+  db: Db,
+  input: CreateCodesInput,
+  at: Date,
+  codeHashSecret: string,
+  draw: () => string[],
+  drawn: Map<string, string>,
+): Promise<Decision<{ codes: Omit<CreatedCode, "code">[] }>> {
+  const actor = await findMember(db, input.orgId, input.actorId);
+  if (!actor) return refuse("not_found");
+  const verdict = mayCreateCodes(actor.role, input.role, input.count);
+  if (!verdict.ok) return refuse(verdict.code, verdict.message);
+  const expiresAt = new Date(codeExpiry(at.getTime()));
+  const rows: NewJoinCode[] = await Promise.all(
+    draw().map(async (digits) => {
+      const id = newId();
+      drawn.set(id, digits);
+      return {
+        id,
+        orgId: input.orgId,
+        codeHash: await keyedHash(codeHashSecret, digits),
+        hint: codeHint(digits),
+        role: input.role,
+        createdBy: actor.userId,
+        createdAt: at,
+        expiresAt,
+      };
+    }),
+  );
+  const who = { userId: actor.userId, username: actor.username };
+  return {
+    ok: true,
+    statements: [
+      guardRole(db, input.orgId, actor.userId, actor.role),
+      ...insertCodes(db, rows),
+      insertAudit(db, auditEntry(input.orgId, at, AUDIT_ACTIONS.codesCreated, who, { count: input.count, role: input.role })),
+    ],
+    value: { codes: rows.map((row) => ({ id: row.id, role: input.role, expiresAt: expiresAt.toISOString() })) },
+  };
+}
+
+/** Admins revoke join codes, the Owner any code; a code already used, revoked or expired is not found. */
+export async function decideRevokeCode(db: Db, input: RevokeCodeInput, at: Date): Promise<Decision<null>> {
+  const [actor, code] = await Promise.all([findMember(db, input.orgId, input.actorId), findOrgCode(db, input.orgId, input.codeId)]);
+  if (!actor) return refuse("not_found");
+  if (!atLeast(actor.role, "admin")) return refuse("forbidden", "Only Admins and the Owner can revoke join codes.");
+  if (!code || !isLive(code, at)) return refuse("not_found", "No live join code has that id.");
+  if (!mayRevokeCode(actor.role, code.role)) return refuse("forbidden", "Only the Owner can revoke admin invites.");
+  const who = { userId: actor.userId, username: actor.username };
+  return {
+    ok: true,
+    statements: [
+      guardRole(db, input.orgId, actor.userId, actor.role),
+      ...revokeCodeStatements(db, input.orgId, code.id, at),
+      insertAudit(db, auditEntry(input.orgId, at, AUDIT_ACTIONS.codeRevoked, who, { codeId: code.id, role: code.role, hint: code.hint })),
+    ],
+    value: null,
+  };
+}
+
+/**
+ * Consumes the code and adds the member in one batch. The consume is conditional and guarded,
+ * so of concurrent redemptions exactly one commits; membership.user_id is the primary key, so
+ * a user racing codes of two orgs ends in one, the other batch rolled back whole (the org
+ * object's constraint map answers it as `already_in_org`).
+ */
+export async function decideRedeemCode(db: Db, input: RedeemCodeInput, at: Date): Promise<Decision<Redemption>> {
+  const [org, code, redeemer] = await Promise.all([
+    findOrg(db, input.orgId),
+    findOrgCode(db, input.orgId, input.codeId),
+    findUser(db, input.actorId),
+  ]);
+  if (!org || !code || !redeemer || !isLive(code, at)) return refuse("invalid_code");
+  const who = { userId: redeemer.id, username: redeemer.username };
+  return {
+    ok: true,
+    statements: [
+      ...consumeCode(db, code.id, redeemer.id, at),
+      insertMembership(db, { userId: redeemer.id, orgId: org.id, role: code.role, joinedAt: at }),
+      insertAudit(db, { ...auditEntry(org.id, at, AUDIT_ACTIONS.codeRedeemed, who, { role: code.role, codeId: code.id }), target: who }),
+      guardVersion(db, org.id, org.version),
+      bumpVersion(db, org.id),
+    ],
+    value: { org: { id: org.id, name: org.name }, role: code.role },
+  };
+}

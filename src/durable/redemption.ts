@@ -1,0 +1,54 @@
+import { clock } from "../clock";
+import { loadConfig } from "../config";
+import { createDb } from "../db/client";
+import { accountCreatedAt, findLiveCodeByHash } from "../db/join-code-queries";
+import { keyedHash } from "../domain/keyed-hash";
+import { AppError } from "../errors";
+import type { Redemption } from "./join-code-commands";
+import { admitRedemption } from "./join-gate";
+import { orgCommands } from "./org-client";
+
+export interface Redeemer {
+  userId: string;
+  /** Whether the person already belongs to an org (from the request's fresh principal). */
+  inOrg: boolean;
+  /** The client address the attempt counts against. */
+  address: string;
+}
+
+/**
+ * Redeems a parsed code for a person, as POST /api/join and the setup page both do: the
+ * throttles and the one indexed lookup in parallel, then at most one request to the one org
+ * object that holds the code. Unknown, used, revoked and expired codes get one and the same
+ * answer. `waitUntil` keeps the success bookkeeping off the response's path.
+ */
+export async function redeemJoinCode(
+  env: Env,
+  who: Redeemer,
+  digits: string,
+  waitUntil: (promise: Promise<unknown>) => void,
+): Promise<Redemption> {
+  // Before any lookup: a member must not learn whether a code is live from a 409 versus a 404.
+  if (who.inOrg) throw new AppError("already_in_org");
+
+  const db = createDb(env.DB);
+  const [admission, found] = await Promise.all([
+    admitRedemption(env, { userId: who.userId, address: who.address }, () => accountCreatedAt(db, who.userId)),
+    keyedHash(loadConfig(env).codeHashSecret, digits).then((hash) => findLiveCodeByHash(db, hash, new Date(clock.now()))),
+  ]);
+  if (!admission.admitted) throw new AppError("rate_limited", undefined, { retryAfterSeconds: admission.retryAfterSeconds });
+  if (!found) {
+    await admission.failed();
+    throw new AppError("invalid_code");
+  }
+  try {
+    const redemption = await orgCommands(env, found.orgId).redeemCode(who.userId, found.id);
+    waitUntil(admission.succeeded());
+    return redemption;
+  } catch (error) {
+    // A lost race (the code used meanwhile, or this user joined another org) counts as a
+    // failure too: otherwise a 409 here would be a free test of whether a code is live.
+    await admission.failed();
+    throw error;
+  }
+}

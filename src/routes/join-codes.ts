@@ -1,0 +1,55 @@
+import { Hono } from "hono";
+import { clock } from "../clock";
+import { createDb } from "../db/client";
+import { listLiveCodes } from "../db/join-code-queries";
+import { createCodesSchema } from "../domain/join-code";
+import { codesCsv, codesFilename } from "../domain/join-code-file";
+import { mayCreateCodes, visibleCodeRoles } from "../domain/join-code-rules";
+import { orgCommands } from "../durable/org-client";
+import type { AppEnv } from "../env";
+import { AppError } from "../errors";
+import { jsonBody } from "./json-body";
+import { idempotencyKey, requireMember } from "./org-access";
+
+function wantsCsv(accept: string | undefined): boolean {
+  return accept?.toLowerCase().includes("text/csv") ?? false;
+}
+
+export const joinCodeRoutes = new Hono<AppEnv>()
+  .post("/:orgId/join-codes", async (c) => {
+    const { principal, orgId, actorId, role } = requireMember(c, "admin");
+    const request = await jsonBody(c, createCodesSchema);
+    // Answered here so a refused request never reaches the object; the object decides again on fresh state.
+    const verdict = mayCreateCodes(role, request.role, request.count);
+    if (!verdict.ok) {
+      throw new AppError(verdict.code, verdict.message, verdict.code === "invalid_request" ? { details: [{ field: "count", message: verdict.message }] } : {});
+    }
+    const { codes } = await orgCommands(c.env, orgId, { idempotencyKey: idempotencyKey(c) }).createCodes(actorId, request);
+    // The only time these codes exist in plain: no cache may keep them.
+    c.header("Cache-Control", "no-store");
+    if (wantsCsv(c.req.header("Accept"))) {
+      c.header("Content-Type", "text/csv; charset=utf-8");
+      c.header("Content-Disposition", `attachment; filename="${codesFilename(principal.org?.name ?? "", clock.now())}"`);
+      return c.body(codesCsv(codes), 201);
+    }
+    return c.json({ codes }, 201);
+  })
+  .get("/:orgId/join-codes", async (c) => {
+    const { orgId, role } = requireMember(c, "admin");
+    const rows = await listLiveCodes(createDb(c.env.DB), orgId, visibleCodeRoles(role), new Date(clock.now()));
+    return c.json({
+      codes: rows.map((row) => ({
+        id: row.id,
+        hint: row.hint,
+        role: row.role,
+        createdBy: { userId: row.createdById, username: row.createdByUsername ?? "" },
+        createdAt: row.createdAt.toISOString(),
+        expiresAt: row.expiresAt.toISOString(),
+      })),
+    });
+  })
+  .delete("/:orgId/join-codes/:codeId", async (c) => {
+    const { orgId, actorId } = requireMember(c, "admin");
+    await orgCommands(c.env, orgId, { idempotencyKey: idempotencyKey(c) }).revokeCode(actorId, c.req.param("codeId"));
+    return c.body(null, 204);
+  });

@@ -1,0 +1,17 @@
+import { Hono } from "hono";
+import { redeemCodeSchema } from "../domain/join-code";
+import { redeemJoinCode } from "../durable/redemption";
+import type { AppEnv } from "../env";
+import { requirePrincipal } from "../middleware/require";
+import { clientAddress } from "./client-address";
+import { jsonBody } from "./json-body";
+
+/** POST /api/join: `{ code }` → `{ org, role }`; the layers of throttling are in redeemJoinCode. */
+export const joinRoutes = new Hono<AppEnv>().post("/", async (c) => {
+  const { user, org } = requirePrincipal(c);
+  const { code } = await jsonBody(c, redeemCodeSchema);
+  const redemption = await redeemJoinCode(c.env, { userId: user.id, inOrg: org !== null, address: clientAddress(c) }, code, (promise) =>
+    c.executionCtx.waitUntil(promise),
+  );
+  return c.json(redemption, 200);
+});
