@@ -10,6 +10,14 @@ import { resolvePrincipal } from "./middleware/principal";
 import { authRoutes } from "./routes/auth";
 import { meRoutes } from "./routes/me";
 import { tokenRoutes } from "./routes/tokens";
+import { eventRoutes } from "./routes/events";
+import { machineRoutes } from "./routes/machines";
+import { memberRoutes } from "./routes/members";
+import { orgRoutes } from "./routes/orgs";
+import { volumeRoutes } from "./routes/volumes";
+import { joinCodeRoutes } from "./routes/join-codes";
+import { joinRoutes } from "./routes/join";
+import { pageRoutes } from "./routes/pages";
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -48,6 +56,14 @@ export function buildApp() {
   app.route("/api/auth", authRoutes);
   app.route("/api/me", meRoutes);
   app.route("/api/tokens", tokenRoutes);
+  app.route("/api/orgs", orgRoutes);
+  app.route("/api/orgs", memberRoutes);
+  app.route("/api/orgs", eventRoutes);
+  app.route("/api/orgs", machineRoutes);
+  app.route("/api/orgs", volumeRoutes);
+  app.route("/api/orgs", joinCodeRoutes);
+  app.route("/api/join", joinRoutes);
+  app.route("/", pageRoutes);
 
   app.onError(handleError);
   app.notFound(handleNotFound);

@@ -1,0 +1,36 @@
+import type { Context } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { loadConfig } from "../../config";
+import type { Flash } from "../../views/components/flash";
+
+const FLASH_COOKIE = "cohort.flash";
+const MAX_TEXT = 300;
+
+function cookieOptions(c: Context) {
+  return { path: "/", httpOnly: true, sameSite: "Lax", secure: !loadConfig(c.env).isDevelopment } as const;
+}
+
+/** Answers a form post with a redirect and a message the next page shows once. */
+export function redirectWithFlash(c: Context, to: string, flash: Flash): Response {
+  setCookie(c, FLASH_COOKIE, JSON.stringify({ kind: flash.kind, text: flash.text.slice(0, MAX_TEXT) }), { ...cookieOptions(c), maxAge: 60 });
+  return c.redirect(to, 303);
+}
+
+/**
+ * Reads and clears the message left by the last redirect. The cookie is only ever shown as
+ * escaped text on the same person's page, so a forged one can do no harm.
+ */
+export function takeFlash(c: Context): Flash | null {
+  const raw = getCookie(c, FLASH_COOKIE);
+  if (raw === undefined) return null;
+  deleteCookie(c, FLASH_COOKIE, cookieOptions(c));
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (typeof parsed !== "object" || parsed === null) return null;
+    const { kind, text } = parsed as Record<string, unknown>;
+    if ((kind !== "success" && kind !== "error") || typeof text !== "string") return null;
+    return { kind, text: text.slice(0, MAX_TEXT) };
+  } catch {
+    return null;
+  }
+}

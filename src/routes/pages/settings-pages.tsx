@@ -1,0 +1,66 @@
+import { Hono, type Context } from "hono";
+import { createDb } from "../../db/client";
+import { findOrg } from "../../db/org-queries";
+import { mayLeave, mayManageOrg } from "../../domain/membership";
+import { PROFILE_FIELDS, profilePatchSchema } from "../../domain/org-profile";
+import { orgCommands } from "../../durable/org-client";
+import { AppError } from "../../errors";
+import { EMPTY_FORM, type FormState } from "../../views/components/field";
+import { renderer } from "../../views/layout";
+import { SettingsPage } from "../../views/settings-page";
+import { parseWith } from "../json-body";
+import { redirectWithFlash } from "./flash";
+import { formStateFrom, readForm, refusedStatus } from "./form";
+import { memberOnly, noStore, type MemberEnv } from "./guards";
+import { memberPageProps } from "./page-props";
+
+const PROFILE_MESSAGES = {
+  name: "Enter a name of 1 to 100 characters.",
+  website: "Enter an address starting with https:// or http:// (up to 200 characters), or leave it empty.",
+  location: "Use up to 100 characters.",
+  sector: "Use up to 100 characters.",
+  universityName: "Use up to 100 characters.",
+  description: "Use up to 500 characters.",
+};
+
+async function renderSettings(c: Context<MemberEnv>, form: FormState | null) {
+  const { user, org, role } = c.var.member;
+  let profile = form;
+  if (!profile) {
+    const found = await findOrg(createDb(c.env.DB), org.id);
+    if (!found) throw new AppError("not_found");
+    profile = { ...EMPTY_FORM, values: Object.fromEntries(PROFILE_FIELDS.map((field) => [field, found[field]])) };
+  }
+  const leave = mayLeave({ userId: user.id, role });
+  return c.render(
+    <SettingsPage profile={profile} canEdit={mayManageOrg(role)} leave={leave.ok ? { allowed: true } : { allowed: false, reason: leave.message }} />,
+    memberPageProps(c, "Settings", "settings"),
+  );
+}
+
+/** `/settings`: the Organization tab (the profile) and leaving the org. */
+export const settingsPages = new Hono<MemberEnv>()
+  .use(noStore, memberOnly, renderer)
+  .get("/", (c) => renderSettings(c, null))
+  .post("/", async (c) => {
+    const { user, org } = c.var.member;
+    const values = await readForm(c, PROFILE_FIELDS);
+    try {
+      await orgCommands(c.env, org.id).updateProfile(user.id, parseWith(profilePatchSchema, values));
+      return redirectWithFlash(c, "/settings", { kind: "success", text: "The profile is saved." });
+    } catch (error) {
+      const form = formStateFrom(error, values, { messages: PROFILE_MESSAGES });
+      c.status(refusedStatus(c, error));
+      return renderSettings(c, form);
+    }
+  })
+  .post("/leave", async (c) => {
+    const { user, org } = c.var.member;
+    try {
+      await orgCommands(c.env, org.id).leave(user.id);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status >= 500) throw error;
+      return redirectWithFlash(c, "/settings", { kind: "error", text: error.message });
+    }
+    return redirectWithFlash(c, "/setup", { kind: "success", text: `You left ${org.name}.` });
+  });

@@ -1,0 +1,47 @@
+import type { Child } from "hono/jsx";
+import { jsxRenderer } from "hono/jsx-renderer";
+import type { Role } from "../domain/roles";
+import { FlashBanner, type Flash } from "./components/flash";
+import { SiteHeader, type NavKey } from "./components/site-header";
+
+/** Who the header is for: a member (org name and navigation), a signed-in user without an org, or nobody. */
+export type Viewer =
+  | { kind: "member"; username: string; orgName: string; role: Role }
+  | { kind: "no-org"; username: string }
+  | { kind: "anonymous" };
+
+export interface PageProps {
+  title: string;
+  viewer: Viewer;
+  current?: NavKey;
+  flash?: Flash | null;
+}
+
+declare module "hono" {
+  interface ContextRenderer {
+    (content: string | Promise<string>, props: PageProps): Response | Promise<Response>;
+  }
+}
+
+/** The page shell every dashboard page renders into (`c.render(<Page/>, props)`). */
+export const renderer = jsxRenderer(({ children, title, viewer, current, flash }: PageProps & { children?: Child }) => (
+  <html lang="en">
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <title>{`${title} · Cohort`}</title>
+      <link rel="stylesheet" href="/style.css" />
+      <script src="/app.js" defer></script>
+    </head>
+    <body>
+      <a class="skip-link" href="#main">
+        Skip to content
+      </a>
+      <SiteHeader viewer={viewer} current={current} />
+      <main id="main" class={viewer.kind === "member" ? "page" : "page narrow"}>
+        {flash ? <FlashBanner flash={flash} /> : null}
+        {children}
+      </main>
+    </body>
+  </html>
+));

@@ -1,0 +1,206 @@
+import { ROLE_LABELS, type Role } from "../domain/roles";
+import { Field, FormMessage, type FormState } from "./components/field";
+import { HiddenText } from "./components/hidden-text";
+import { Time } from "./components/time";
+
+export interface MemberRowView {
+  userId: string;
+  username: string;
+  name: string;
+  role: Role;
+  machines: { id: string; name: string }[];
+  /** What the viewer may do to this member, decided by the domain rules. */
+  actions: { promote: boolean; demote: boolean; remove: boolean; transfer: boolean };
+}
+
+export interface LiveCodeView {
+  id: string;
+  hint: string;
+  role: "user" | "admin";
+  createdByUsername: string;
+  expiresAt: string;
+  canRevoke: boolean;
+}
+
+/** A code just made: the only time its digits are ever shown. */
+export interface NewCodeView {
+  code: string;
+  role: "user" | "admin";
+  expiresAt: string;
+}
+
+export interface CodesView {
+  live: LiveCodeView[];
+  canCreateAdminInvite: boolean;
+  bulk: FormState;
+  newCode?: NewCodeView | undefined;
+}
+
+export function MembersPage({ members, codes }: { members: MemberRowView[]; codes: CodesView | null }) {
+  return (
+    <>
+      <h1>Members</h1>
+      {codes?.newCode ? <NewCode code={codes.newCode} /> : null}
+      <section class="card" aria-labelledby="members-heading">
+        <h2 id="members-heading">Everyone in the organization</h2>
+        <div class="table-scroll">
+          <table class="members">
+            <thead>
+              <tr>
+                <th scope="col">Member</th>
+                <th scope="col">Role</th>
+                <th scope="col">Machines</th>
+                <th scope="col">
+                  <HiddenText>Actions</HiddenText>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {members.map((member) => (
+                <MemberRow member={member} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+      {codes ? <CodesSection codes={codes} /> : null}
+    </>
+  );
+}
+
+function MemberRow({ member }: { member: MemberRowView }) {
+  const { actions } = member;
+  return (
+    <tr>
+      <td data-label="Member">
+        <span class="person-name">{member.name}</span> <span class="muted">@{member.username}</span>
+      </td>
+      <td data-label="Role">{ROLE_LABELS[member.role]}</td>
+      <td data-label="Machines">{member.machines.length === 0 ? <span class="muted">None</span> : member.machines.map((machine) => machine.name).join(", ")}</td>
+      <td class="actions">
+        {actions.promote ? <RoleForm member={member} role="admin" label="Promote" /> : null}
+        {actions.demote ? <RoleForm member={member} role="user" label="Demote" /> : null}
+        {actions.transfer ? (
+          <form method="get" action="/members/transfer" class="transfer-form">
+            <input type="hidden" name="userId" value={member.userId} />
+            <button type="submit" class="button-secondary">
+              Transfer ownership<HiddenText> to {member.username}</HiddenText>
+            </button>
+          </form>
+        ) : null}
+        {actions.remove ? (
+          <form method="post" action={`/members/${encodeURIComponent(member.userId)}/remove`}>
+            <button type="submit" class="button-danger">
+              Remove<HiddenText> {member.username}</HiddenText>
+            </button>
+          </form>
+        ) : null}
+      </td>
+    </tr>
+  );
+}
+
+function RoleForm({ member, role, label }: { member: MemberRowView; role: "admin" | "user"; label: string }) {
+  return (
+    <form method="post" action={`/members/${encodeURIComponent(member.userId)}/role`}>
+      <input type="hidden" name="role" value={role} />
+      <button type="submit" class="button-secondary">
+        {label}
+        <HiddenText> {member.username}</HiddenText>
+      </button>
+    </form>
+  );
+}
+
+function NewCode({ code }: { code: NewCodeView }) {
+  return (
+    <section class="card new-code" aria-labelledby="new-code-heading">
+      <h2 id="new-code-heading">{code.role === "admin" ? "New admin invite" : "New join code"}</h2>
+      <p class="muted">Shown only this once. Give it to the person you are inviting; they enter it during account setup.</p>
+      <p class="code-line">
+        <output class="code" id="new-code" aria-label="Join code">
+          {code.code}
+        </output>
+        <button type="button" class="button-secondary copy-button" data-copy-from="new-code" hidden>
+          Copy code
+        </button>
+      </p>
+      <p>
+        Single use{code.role === "admin" ? ", joins as an Admin" : ""}. Expires <Time iso={code.expiresAt} />.
+      </p>
+    </section>
+  );
+}
+
+function CodesSection({ codes }: { codes: CodesView }) {
+  return (
+    <section class="card" aria-labelledby="codes-heading">
+      <h2 id="codes-heading">Invite members</h2>
+      <div class="code-actions">
+        <form method="post" action="/members/codes">
+          <input type="hidden" name="role" value="user" />
+          <button type="submit">Generate code</button>
+        </form>
+        {codes.canCreateAdminInvite ? (
+          <form method="post" action="/members/codes">
+            <input type="hidden" name="role" value="admin" />
+            <button type="submit" class="button-secondary">
+              Create admin invite
+            </button>
+          </form>
+        ) : null}
+      </div>
+      <form method="post" action="/members/codes.csv" class="bulk-form" novalidate>
+        <h3>Many at once</h3>
+        <FormMessage form={codes.bulk} />
+        <Field form={codes.bulk} name="count" label="How many" type="number" min={1} max={50} inputMode="numeric" required hint="1 to 50 join codes, as a CSV file" />
+        <button type="submit" class="button-secondary">
+          Download codes
+        </button>
+      </form>
+      <h3>Live codes</h3>
+      {codes.live.length === 0 ? (
+        <p class="muted">No unused codes.</p>
+      ) : (
+        <div class="table-scroll">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Code</th>
+                <th scope="col">Role</th>
+                <th scope="col">Created by</th>
+                <th scope="col">Expires</th>
+                <th scope="col">
+                  <HiddenText>Actions</HiddenText>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {codes.live.map((code) => (
+                <tr>
+                  <td data-label="Code" class="mono">
+                    {code.hint}
+                  </td>
+                  <td data-label="Role">{code.role === "admin" ? "Admin invite" : "Join code"}</td>
+                  <td data-label="Created by">@{code.createdByUsername}</td>
+                  <td data-label="Expires">
+                    <Time iso={code.expiresAt} />
+                  </td>
+                  <td class="actions">
+                    {code.canRevoke ? (
+                      <form method="post" action={`/members/codes/${encodeURIComponent(code.id)}/revoke`}>
+                        <button type="submit" class="button-danger">
+                          Revoke<HiddenText> code {code.hint}</HiddenText>
+                        </button>
+                      </form>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
