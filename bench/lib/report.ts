@@ -1,0 +1,85 @@
+import type { OperationCost } from "./counts.ts";
+import type { LoadResult } from "./load-spec.ts";
+
+export const SCENARIOS = [
+  "ceiling_noop",
+  "ceiling_read",
+  "ceiling_io",
+  "me",
+  "redeem",
+  "members_1k",
+  "members_10k",
+  "mutations_one_org",
+  "mutations_8_orgs",
+  "peer_list_members",
+  "peer_accept_invite",
+] as const;
+
+export type Scenario = (typeof SCENARIOS)[number];
+export type Figures = Pick<LoadResult, "rps" | "p50_ms" | "p99_ms" | "errors">;
+
+export interface Results extends Record<Scenario, Figures> {
+  rows_read: Record<string, number>;
+  rows_written: Record<string, number>;
+  bundle_gzip_kib: number;
+  ratios: {
+    redeem_over_ceiling_io: number;
+    me_over_ceiling_read: number;
+    members_1k_over_peer: number;
+    redeem_over_peer_accept: number;
+    eight_orgs_over_one: number;
+  };
+}
+
+function ratio(a: number, b: number): number {
+  return b > 0 ? Math.round((a / b) * 100) / 100 : 0;
+}
+
+export function buildResults(loads: Record<Scenario, LoadResult>, costs: Record<string, OperationCost>, bundleGzipKib: number): Results {
+  const figures = Object.fromEntries(
+    SCENARIOS.map((name) => {
+      const { rps, p50_ms, p99_ms, errors } = loads[name];
+      return [name, { rps, p50_ms, p99_ms, errors }];
+    }),
+  ) as Record<Scenario, Figures>;
+  return {
+    ...figures,
+    rows_read: Object.fromEntries(Object.entries(costs).map(([operation, cost]) => [operation, cost.rowsRead])),
+    rows_written: Object.fromEntries(Object.entries(costs).map(([operation, cost]) => [operation, cost.rowsWritten])),
+    bundle_gzip_kib: bundleGzipKib,
+    ratios: {
+      redeem_over_ceiling_io: ratio(loads.redeem.rps, loads.ceiling_io.rps),
+      me_over_ceiling_read: ratio(loads.me.rps, loads.ceiling_read.rps),
+      members_1k_over_peer: ratio(loads.members_1k.rps, loads.peer_list_members.rps),
+      redeem_over_peer_accept: ratio(loads.redeem.rps, loads.peer_accept_invite.rps),
+      eight_orgs_over_one: ratio(loads.mutations_8_orgs.rps, loads.mutations_one_org.rps),
+    },
+  };
+}
+
+function pad(value: string | number, width: number, left = false): string {
+  const text = String(value);
+  return left ? text.padEnd(width) : text.padStart(width);
+}
+
+/** The same figures as latest.json, as tables for a terminal. */
+export function formatTables(results: Results, costs: Record<string, OperationCost>): string {
+  const lines: string[] = [];
+  lines.push(`${pad("scenario", 20, true)} ${pad("req/s", 9)} ${pad("p50 ms", 8)} ${pad("p99 ms", 8)} ${pad("errors", 7)}`);
+  for (const name of SCENARIOS) {
+    const f = results[name];
+    lines.push(`${pad(name, 20, true)} ${pad(f.rps, 9)} ${pad(f.p50_ms, 8)} ${pad(f.p99_ms, 8)} ${pad(f.errors, 7)}`);
+  }
+  lines.push("");
+  lines.push(`${pad("operation", 20, true)} ${pad("rows read", 10)} ${pad("written", 8)} ${pad("D1 calls", 9)} ${pad("DO writes", 10)}  DO calls`);
+  for (const [operation, cost] of Object.entries(costs)) {
+    const objects = Object.entries(cost.doCalls).map(([binding, n]) => `${binding} ${n}`).join(", ") || "0";
+    lines.push(
+      `${pad(operation, 20, true)} ${pad(cost.rowsRead, 10)} ${pad(cost.rowsWritten, 8)} ${pad(cost.d1Queries, 9)} ${pad(cost.doStorageWrites, 10)}  ${objects}`,
+    );
+  }
+  lines.push("");
+  lines.push(`bundle_gzip_kib ${results.bundle_gzip_kib}`);
+  for (const [name, value] of Object.entries(results.ratios)) lines.push(`${pad(name, 24, true)} ${value}`);
+  return lines.join("\n");
+}

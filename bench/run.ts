@@ -1,0 +1,174 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { measureBundle, measureStartup } from "./lib/bundle.ts";
+import { seedCohort, type CohortSeed, type MutationOrg } from "./lib/cohort-seed.ts";
+import { measureCounts } from "./lib/counts.ts";
+import { drain, load } from "./lib/load.ts";
+import type { LoadResult, LoadSpec } from "./lib/load-spec.ts";
+import { startPeer, type PeerSeed } from "./lib/peer.ts";
+import { ROOT, stopAll } from "./lib/processes.ts";
+import { buildResults, formatTables, SCENARIOS, type Scenario } from "./lib/report.ts";
+import { snapshotApp } from "./lib/snapshot.ts";
+import { startDevWorker, type DevWorker } from "./lib/wrangler-dev.ts";
+
+/**
+ * `npm run bench [-- --quick]`: the ceiling Worker, Cohort and the peer, each started fresh and
+ * seeded, loaded one scenario at a time by autocannon in its own process; D1 rows and object
+ * calls counted in workerd; the bundle measured. Writes bench/results/latest.json.
+ */
+const { values: flags } = parseArgs({ options: { quick: { type: "boolean", default: false }, keep: { type: "boolean", default: false } } });
+const quick = flags.quick;
+const mode = quick
+  ? { warmupSeconds: 1, durationSeconds: 3, redeemPool: 600, peerInvites: 1_500, membersPerMutationOrg: 16 }
+  : { warmupSeconds: 3, durationSeconds: 10, redeemPool: 3_000, peerInvites: 6_000, membersPerMutationOrg: 16 };
+const CONNECTIONS = 16;
+// The Worker reads it to hash API tokens; the bench writes tokens straight into D1 with it.
+const CODE_HASH_SECRET = "bench-code-hash-secret-0123456789abcdef0123456789";
+const AUTH_SECRET = "bench-auth-secret-0123456789abcdef0123456789abcdef";
+
+const workDir = mkdtempSync(join(tmpdir(), "cohort-bench-"));
+const started = Date.now();
+const log = (message: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${message}\n`);
+// Whatever way the run ends, the servers it started end with it.
+process.on("exit", stopAll);
+process.on("SIGINT", () => process.exit(130));
+process.on("SIGTERM", () => process.exit(143));
+
+function spec(origin: string, rest: Omit<LoadSpec, "origin" | "connections" | "warmupSeconds" | "durationSeconds">): LoadSpec {
+  return { origin, connections: CONNECTIONS, warmupSeconds: mode.warmupSeconds, durationSeconds: mode.durationSeconds, ...rest };
+}
+
+function cookieHeaders(worker: DevWorker, cookie: string | undefined, write = false): Record<string, string> {
+  return { cookie: cookie ?? "", ...(write ? { origin: worker.url } : {}) };
+}
+
+/** Role changes: each request toggles one member, promote on one pass and demote on the next. */
+function roleChanges(worker: DevWorker, orgs: MutationOrg[]): LoadSpec {
+  const items = [];
+  const perOrg = orgs[0]!.memberIds.length;
+  // Interleaved, so consecutive requests go to different orgs.
+  for (let i = 0; i < perOrg; i += 1) {
+    for (const org of orgs) {
+      items.push({ path: `/api/orgs/${org.orgId}/members/${org.memberIds[i]}/role`, headers: cookieHeaders(worker, org.owner.cookie, true) });
+    }
+  }
+  return spec(worker.url, { base: { path: "/", method: "PUT" }, items, bodiesByPass: [{ role: "admin" }, { role: "user" }] });
+}
+
+/**
+ * In this order, so that a scenario rarely follows one on the same server (a finished load
+ * leaves requests in flight); the slowest, members_10k, comes last.
+ */
+function scenarios(ceiling: DevWorker, cohort: DevWorker, seed: CohortSeed, peer: PeerSeed): [Scenario, LoadSpec, string][] {
+  const ceilingProbe = `${ceiling.url}/noop`;
+  const cohortProbe = `${cohort.url}/api/me`;
+  const peerProbe = `${peer.origin}/api/auth/ok`;
+  return [
+    ["ceiling_noop", spec(ceiling.url, { base: { path: "/noop" } }), ceilingProbe],
+    ["me", spec(cohort.url, { base: { path: "/api/me", headers: cookieHeaders(cohort, seed.me.cookie) } }), cohortProbe],
+    ["ceiling_read", spec(ceiling.url, { base: { path: "/read" } }), ceilingProbe],
+    [
+      "redeem",
+      spec(cohort.url, {
+        base: { path: "/api/join", method: "POST" },
+        items: seed.redeem.attempts.map(({ token, code }) => ({ headers: { authorization: `Bearer ${token}` }, body: { code } })),
+        itemsOnce: true,
+      }),
+      cohortProbe,
+    ],
+    ["ceiling_io", spec(ceiling.url, { base: { path: "/io" } }), ceilingProbe],
+    ["mutations_one_org", roleChanges(cohort, [seed.oneOrg]), cohortProbe],
+    [
+      "peer_accept_invite",
+      spec(peer.origin, {
+        base: { path: "/api/auth/organization/accept-invitation", method: "POST" },
+        items: peer.invites.map(({ invitationId, cookie }) => ({ headers: { cookie, origin: peer.origin }, body: { invitationId } })),
+        itemsOnce: true,
+      }),
+      peerProbe,
+    ],
+    ["mutations_8_orgs", roleChanges(cohort, seed.eightOrgs), cohortProbe],
+    [
+      "peer_list_members",
+      spec(peer.origin, {
+        base: { path: `/api/auth/organization/list-members?organizationId=${peer.organizationId}&limit=1000`, headers: { cookie: peer.ownerCookie } },
+      }),
+      peerProbe,
+    ],
+    ["members_1k", spec(cohort.url, { base: { path: `/api/orgs/${seed.members1k.orgId}/members`, headers: cookieHeaders(cohort, seed.members1k.owner.cookie) } }), cohortProbe],
+    ["members_10k", spec(cohort.url, { base: { path: `/api/orgs/${seed.members10k.orgId}/members`, headers: cookieHeaders(cohort, seed.members10k.owner.cookie) } }), cohortProbe],
+  ];
+}
+
+async function main() {
+  log(`${quick ? "quick" : "full"} run in ${workDir}`);
+  // Alone first: the start-up profile is CPU time, and the rest would crowd it.
+  const cohortConfig = snapshotApp(workDir);
+  log("starting the ceiling, Cohort and the peer; seeding; counting rows in workerd; bundling");
+  const bundleStart = measureBundle(workDir, cohortConfig);
+  const ceilingStart = startDevWorker("ceiling", `${ROOT}bench/ceiling/wrangler.jsonc`, workDir, {});
+  const cohortStart = startDevWorker("cohort", cohortConfig, workDir, { ENVIRONMENT: "development", AUTH_SECRET, CODE_HASH_SECRET });
+  const peerStart = startPeer(workDir, { members: 1_000, invites: mode.peerInvites }).then((peer) => {
+    log("peer seeded");
+    return peer;
+  });
+  const countsStart = measureCounts().then((costs) => {
+    log("rows counted");
+    return costs;
+  });
+  const cohort = await cohortStart;
+  const seed = await seedCohort(cohort, workDir, CODE_HASH_SECRET, { redeemPool: mode.redeemPool, membersPerMutationOrg: mode.membersPerMutationOrg }, log);
+  log("Cohort seeded");
+  const [ceiling, peer, costs, bundle] = await Promise.all([ceilingStart, peerStart, countsStart, bundleStart]);
+  log("all seeded");
+
+  const loads = {} as Record<Scenario, LoadResult>;
+  for (const [name, scenario, probe] of scenarios(ceiling, cohort, seed, peer.seed)) {
+    await drain(probe);
+    loads[name] = await load(name, scenario, workDir);
+    const r = loads[name];
+    log(`${name}: ${r.rps} req/s, p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms, errors ${r.errors}${r.statuses ? ` ${JSON.stringify(r.statuses)}` : ""}${r.exhausted ? " (pool exhausted)" : ""}`);
+  }
+  ceiling.stop();
+  cohort.stop();
+  peer.stop();
+  // After the loads, on a machine we no longer load: the profile is CPU time.
+  log("start-up profile");
+  const startup = await measureStartup(workDir, cohortConfig);
+
+  const results = buildResults(loads, costs, bundle.gzipKib);
+  const resultsDir = join(ROOT, "bench", "results");
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(join(resultsDir, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(
+    join(resultsDir, "latest-details.json"),
+    `${JSON.stringify(
+      {
+        at: new Date().toISOString(),
+        mode: quick ? "quick" : "full",
+        path: "each Worker's own socket inside local workerd (wrangler dev's userWorkerUrl), bypassing wrangler dev's proxy",
+        connections: CONNECTIONS,
+        warmup_seconds: mode.warmupSeconds,
+        duration_seconds: mode.durationSeconds,
+        machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model ?? "", memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version },
+        bundle: { ...bundle, startup },
+        loads: Object.fromEntries(SCENARIOS.map((name) => [name, loads[name]])),
+        costs,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  process.stdout.write(`${formatTables(results, costs)}\n`);
+  process.stdout.write(`${"startup_active_ms".padEnd(24)} ${"activeMs" in startup ? startup.activeMs : `unavailable (${startup.unavailable})`}\n`);
+  log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s; bench/results/latest.json written`);
+}
+
+try {
+  await main();
+} finally {
+  stopAll();
+  if (!flags.keep) rmSync(workDir, { recursive: true, force: true });
+}
