@@ -1,5 +1,5 @@
 import { Field, FormMessage, type FormState } from "./components/field";
-import { HiddenText } from "./components/hidden-text";
+import { DataTable, DeleteButton } from "./components/data-table";
 import { Time } from "./components/time";
 
 export interface MachineView {
@@ -19,20 +19,7 @@ export function MachinesPage({ machines, form }: { machines: MachineView[]; form
         {machines.length === 0 ? (
           <p class="muted">You have not registered a machine yet.</p>
         ) : (
-          <div class="table-scroll">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Hostname</th>
-                  <th scope="col">GPUs</th>
-                  <th scope="col">Registered</th>
-                  <th scope="col">
-                    <HiddenText>Actions</HiddenText>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
+          <DataTable columns={["Name", "Hostname", "GPUs", "Registered"]}>
                 {machines.map((machine) => (
                   <tr>
                     <td data-label="Name">{machine.name}</td>
@@ -44,17 +31,11 @@ export function MachinesPage({ machines, form }: { machines: MachineView[]; form
                       <Time iso={machine.createdAt} />
                     </td>
                     <td class="actions">
-                      <form method="post" action={`/machines/${encodeURIComponent(machine.id)}/delete`}>
-                        <button type="submit" class="button-danger">
-                          Delete<HiddenText> {machine.name}</HiddenText>
-                        </button>
-                      </form>
+                      <DeleteButton action={`/machines/${encodeURIComponent(machine.id)}/delete`} name={machine.name} />
                     </td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
-          </div>
+          </DataTable>
         )}
       </section>
       <section class="card" aria-labelledby="register-heading">

@@ -1,5 +1,6 @@
 import { ROLE_LABELS, type Role } from "../domain/roles";
 import { Field, FormMessage, type FormState } from "./components/field";
+import { DataTable } from "./components/data-table";
 import { HiddenText } from "./components/hidden-text";
 import { Time } from "./components/time";
 
@@ -43,25 +44,11 @@ export function MembersPage({ members, codes }: { members: MemberRowView[]; code
       {codes?.newCode ? <NewCode code={codes.newCode} /> : null}
       <section class="card" aria-labelledby="members-heading">
         <h2 id="members-heading">Everyone in the organization</h2>
-        <div class="table-scroll">
-          <table class="members">
-            <thead>
-              <tr>
-                <th scope="col">Member</th>
-                <th scope="col">Role</th>
-                <th scope="col">Machines</th>
-                <th scope="col">
-                  <HiddenText>Actions</HiddenText>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {members.map((member) => (
-                <MemberRow member={member} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable class="members" columns={["Member", "Role", "Machines"]}>
+          {members.map((member) => (
+            <MemberRow member={member} />
+          ))}
+        </DataTable>
       </section>
       {codes ? <CodesSection codes={codes} /> : null}
     </>
@@ -162,20 +149,7 @@ function CodesSection({ codes }: { codes: CodesView }) {
       {codes.live.length === 0 ? (
         <p class="muted">No unused codes.</p>
       ) : (
-        <div class="table-scroll">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Code</th>
-                <th scope="col">Role</th>
-                <th scope="col">Created by</th>
-                <th scope="col">Expires</th>
-                <th scope="col">
-                  <HiddenText>Actions</HiddenText>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
+        <DataTable columns={["Code", "Role", "Created by", "Expires"]}>
               {codes.live.map((code) => (
                 <tr>
                   <td data-label="Code" class="mono">
@@ -197,9 +171,7 @@ function CodesSection({ codes }: { codes: CodesView }) {
                   </td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+        </DataTable>
       )}
     </section>
   );

@@ -1,5 +1,5 @@
 import { Field, FormMessage, type FormState } from "./components/field";
-import { HiddenText } from "./components/hidden-text";
+import { DataTable, DeleteButton } from "./components/data-table";
 import { Time } from "./components/time";
 
 export interface VolumeView {
@@ -18,19 +18,7 @@ export function VolumesPage({ volumes, form }: { volumes: VolumeView[]; form: Fo
         {volumes.length === 0 ? (
           <p class="muted">You have no volumes yet.</p>
         ) : (
-          <div class="table-scroll">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Size</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">
-                    <HiddenText>Actions</HiddenText>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
+          <DataTable columns={["Name", "Size", "Created"]}>
                 {volumes.map((volume) => (
                   <tr>
                     <td data-label="Name">{volume.name}</td>
@@ -39,17 +27,11 @@ export function VolumesPage({ volumes, form }: { volumes: VolumeView[]; form: Fo
                       <Time iso={volume.createdAt} />
                     </td>
                     <td class="actions">
-                      <form method="post" action={`/volumes/${encodeURIComponent(volume.id)}/delete`}>
-                        <button type="submit" class="button-danger">
-                          Delete<HiddenText> {volume.name}</HiddenText>
-                        </button>
-                      </form>
+                      <DeleteButton action={`/volumes/${encodeURIComponent(volume.id)}/delete`} name={volume.name} />
                     </td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
-          </div>
+          </DataTable>
         )}
       </section>
       <section class="card" aria-labelledby="create-volume-heading">
