@@ -18,6 +18,8 @@ export interface CommandOptions {
   idempotencyKey?: string | undefined;
 }
 
+const RETRY_PAUSE_MS = 100;
+
 /** An infrastructure failure that says the request may not have reached the object. */
 function isRetryable(error: unknown): boolean {
   if (typeof error !== "object" || error === null) return false;
@@ -36,6 +38,8 @@ async function call<T>(env: Env, orgId: string, invoke: (stub: OrgStub) => Promi
     result = await invoke(env.ORG.getByName(orgId));
   } catch (error) {
     if (!isRetryable(error)) throw error;
+    // An object still being reset refuses an immediate retry; a short pause lets it restart.
+    await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
     result = await invoke(env.ORG.getByName(orgId));
   }
   if (!result.ok) throw new AppError(result.code, result.message);
