@@ -8,7 +8,7 @@ export interface Cost {
   rowsRead: number;
   rowsWritten: number;
   doCalls: Record<string, number>;
-  /** Writes to Durable Object storage (kv put/delete): each is a commit of the object's own SQLite. */
+  /** Writes to Durable Object storage: kv put/delete calls and SQL statements that changed rows. */
   doStorageWrites: number;
   /** Wall time spent awaiting D1 from the Worker and from objects (calls may overlap). */
   d1Ms: number;
@@ -77,6 +77,14 @@ export async function installCounters(): Promise<void> {
         return original.apply(this, args);
       };
     }
+    // SQLite-backed objects may write through SQL too: count each statement that changed rows.
+    const sqlProto = Object.getPrototypeOf(state.storage.sql) as Record<string, (...args: unknown[]) => unknown>;
+    const exec = sqlProto.exec!;
+    sqlProto.exec = function (this: unknown, ...args: unknown[]) {
+      const cursor = exec.apply(this, args) as SqlStorageCursor<Record<string, SqlStorageValue>>;
+      if (cursor.rowsWritten > 0) current.doStorageWrites += 1;
+      return cursor;
+    };
   });
   current = emptyCost();
 

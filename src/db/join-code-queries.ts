@@ -2,7 +2,7 @@ import { and, asc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import type { CodeRole } from "../domain/join-code";
 import type { Db } from "./client";
 import { guard, type Statement } from "./batch";
-import { joinCode, user } from "./schema";
+import { joinCode, organization, user } from "./schema";
 
 export interface NewJoinCode {
   id: string;
@@ -51,6 +51,25 @@ export async function findOrgCode(db: Db, orgId: string, codeId: string) {
     .where(and(eq(joinCode.id, codeId), eq(joinCode.orgId, orgId)))
     .limit(1);
   return row;
+}
+
+/**
+ * What a redemption decides on, in one round trip: the org's code by id (whatever its state),
+ * the org's name and version, and the redeemer's username. Undefined if any of them is gone.
+ */
+export async function findRedemptionState(db: Db, orgId: string, codeId: string, userId: string) {
+  const [row] = await db
+    .select({
+      org: { id: organization.id, name: organization.name, version: organization.version },
+      code: { id: joinCode.id, role: joinCode.role, expiresAt: joinCode.expiresAt, redeemedAt: joinCode.redeemedAt, revokedAt: joinCode.revokedAt },
+      redeemer: { id: user.id, username: user.username },
+    })
+    .from(joinCode)
+    .innerJoin(organization, eq(organization.id, joinCode.orgId))
+    .innerJoin(user, eq(user.id, userId))
+    .where(and(eq(joinCode.id, codeId), eq(joinCode.orgId, orgId)))
+    .limit(1);
+  return row && { ...row, redeemer: { id: row.redeemer.id, username: row.redeemer.username ?? "" } };
 }
 
 export function isLive(code: { expiresAt: Date; redeemedAt: Date | null; revokedAt: Date | null }, now: Date): boolean {

@@ -1,10 +1,11 @@
 const encoder = new TextEncoder();
 const keys = new Map<string, Promise<CryptoKey>>();
 
+/** Imported once per secret and isolate: an import costs more than the HMAC itself. */
 function hmacKey(secret: string): Promise<CryptoKey> {
   let key = keys.get(secret);
   if (!key) {
-    key = crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+    key = crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
     keys.set(secret, key);
   }
   return key;
@@ -14,4 +15,21 @@ function hmacKey(secret: string): Promise<CryptoKey> {
 export async function keyedHash(secret: string, value: string): Promise<string> {
   const signature = await crypto.subtle.sign("HMAC", await hmacKey(secret), encoder.encode(value));
   return Array.from(new Uint8Array(signature), (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+// Standard base64 of 32 bytes: 43 characters and one "=".
+const SIGNATURE = /^[A-Za-z0-9+/]{43}=$/;
+
+/**
+ * The value of a `value.base64(HMAC-SHA256(secret, value))` string (a signed cookie, already
+ * URL-decoded), or null unless the signature is well formed and verifies (in constant time).
+ */
+export async function verifySigned(secret: string, signed: string): Promise<string | null> {
+  const dot = signed.lastIndexOf(".");
+  if (dot <= 0) return null;
+  const value = signed.slice(0, dot);
+  const signature = signed.slice(dot + 1);
+  if (!SIGNATURE.test(signature)) return null;
+  const bytes = Uint8Array.from(atob(signature), (char) => char.charCodeAt(0));
+  return (await crypto.subtle.verify("HMAC", await hmacKey(secret), bytes, encoder.encode(value))) ? value : null;
 }

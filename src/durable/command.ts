@@ -14,8 +14,8 @@ export function refuse(code: ErrorCode, message?: string): { ok: false; code: Er
 
 /**
  * Applies one command exactly once: if `operationId` was already applied, its stored result
- * is returned; else `decide` reads fresh state and its statements commit in one batch
- * together with the operation record. The caller runs this inside the org's serial queue.
+ * is returned; else the decision (read alongside that lookup, so `decide` must have no side
+ * effects) commits its statements in one batch together with the operation record. The caller runs this inside the org's serial queue.
  *
  * A guard or constraint failure means a writer outside this queue (another org's object, or
  * a bug) changed state between read and write: the batch rolled back whole, and the command
@@ -28,9 +28,9 @@ export async function applyOnce<T>(
   mapConstraint: (error: unknown) => ErrorCode | null = () => null,
 ): Promise<CommandResult<T>> {
   for (let attempt = 0; ; attempt += 1) {
-    const prior = await findOperation(db, op.id);
+    // In parallel: a decision only reads, so one made for an operation already applied is dropped.
+    const [prior, decision] = await Promise.all([findOperation(db, op.id), decide()]);
     if (prior) return prior.result as CommandResult<T>;
-    const decision = await decide();
     if (!decision.ok) return decision;
     const result: CommandResult<T> = { ok: true, value: decision.value };
     try {

@@ -1,7 +1,15 @@
 import { insertAudit, isUniqueViolation } from "../db/batch";
 import type { Db } from "../db/client";
-import { consumeCode, findOrgCode, insertCodes, isLive, revokeCode as revokeCodeStatements, type NewJoinCode } from "../db/join-code-queries";
-import { findMember, findOrg, findUser } from "../db/org-queries";
+import {
+  consumeCode,
+  findOrgCode,
+  findRedemptionState,
+  insertCodes,
+  isLive,
+  revokeCode as revokeCodeStatements,
+  type NewJoinCode,
+} from "../db/join-code-queries";
+import { findMember } from "../db/org-queries";
 import { bumpVersion, guardRole, guardVersion, insertMembership } from "../db/org-writes";
 import { AUDIT_ACTIONS } from "../domain/audit";
 import { codeExpiry, codeHint, formatCode, generateCodes, type CodeRole } from "../domain/join-code";
@@ -139,12 +147,9 @@ export async function decideRevokeCode(db: Db, input: RevokeCodeInput, at: Date)
  * object's constraint map answers it as `already_in_org`).
  */
 export async function decideRedeemCode(db: Db, input: RedeemCodeInput, at: Date): Promise<Decision<Redemption>> {
-  const [org, code, redeemer] = await Promise.all([
-    findOrg(db, input.orgId),
-    findOrgCode(db, input.orgId, input.codeId),
-    findUser(db, input.actorId),
-  ]);
-  if (!org || !code || !redeemer || !isLive(code, at)) return refuse("invalid_code");
+  const state = await findRedemptionState(db, input.orgId, input.codeId, input.actorId);
+  if (!state || !isLive(state.code, at)) return refuse("invalid_code");
+  const { org, code, redeemer } = state;
   const who = { userId: redeemer.id, username: redeemer.username };
   return {
     ok: true,

@@ -1,13 +1,25 @@
+import { shardOf } from "../domain/shard";
 import type { ThrottleDecision, ThrottleRule } from "../domain/throttle";
 
-/** The throttle object of one rule and key, e.g. ("sign-in:account", "ada@example.com"). */
+/**
+ * Objects per throttle rule. Each holds many keys in its own SQLite storage, so a new account
+ * or address costs rows rather than a new object; a key always hashes to the same one.
+ */
+export const THROTTLE_SHARDS = 32;
+
+/** The object that holds `key` of `rule`: the only place its attempts are counted. */
+export function throttleObject(env: Env, rule: ThrottleRule, key: string) {
+  return env.THROTTLE.getByName(`${rule.name}#${shardOf(key, THROTTLE_SHARDS)}`);
+}
+
+/** The throttle of one rule and key, e.g. ("sign-in:account", "ada@example.com"). */
 export function throttleFor(env: Env, rule: ThrottleRule, key: string) {
-  const stub = env.THROTTLE.getByName(`${rule.name}:${key}`);
+  const stub = throttleObject(env, rule, key);
   const limits = { limit: rule.limit, windowMs: rule.windowMs };
   return {
-    reserve: (): Promise<ThrottleDecision> => stub.reserve(limits),
-    check: () => stub.check(limits),
-    record: (): Promise<number> => stub.record(limits),
-    forgive: (ticket: string): Promise<void> => stub.forgive(ticket),
+    reserve: (): Promise<ThrottleDecision> => stub.reserve(key, limits),
+    check: () => stub.check(key, limits),
+    record: (): Promise<number> => stub.record(key, limits),
+    forgive: (ticket: string): Promise<void> => stub.forgive(key, ticket),
   };
 }

@@ -1,11 +1,11 @@
-import { getSignedCookie } from "hono/cookie";
+import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import { sessionCookieName } from "../auth/better-auth";
 import { clock } from "../clock";
 import { loadConfig } from "../config";
 import { createDb } from "../db/client";
 import { principalBySessionToken, principalByTokenHash, touchToken } from "../db/principal-queries";
-import { keyedHash } from "../domain/keyed-hash";
+import { keyedHash, verifySigned } from "../domain/keyed-hash";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
 
@@ -29,7 +29,9 @@ export const resolvePrincipal = createMiddleware<AppEnv>(async (c, next) => {
   } else if (authorization) {
     throw new AppError("unauthenticated", "Use Authorization: Bearer <token>.");
   } else {
-    const token = await getSignedCookie(c, config.authSecret, sessionCookieName(config));
+    // better-auth signs the session token as `token.base64(HMAC)`; the key is imported once per isolate.
+    const signed = getCookie(c, sessionCookieName(config));
+    const token = signed ? await verifySigned(config.authSecret, signed) : null;
     if (token) c.set("principal", await principalBySessionToken(db, token, new Date(clock.now())));
   }
   await next();

@@ -1,5 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { THROTTLES } from "../../src/domain/throttle";
+import { throttleFor } from "../../src/durable/throttle-client";
 import { api, cookieFrom } from "../support/client";
 import { signUp, unique } from "../support/factories";
 
@@ -74,8 +76,8 @@ describe("POST /api/auth/sign-up/email", () => {
   it("allows 500 new accounts per client address in an hour, then answers 429 with Retry-After", async () => {
     const address = "198.51.100.77";
     // The counter is exact and shared, so 500 are reserved directly on the object behind it.
-    const stub = env.THROTTLE.getByName(`sign-up:address:${address}`);
-    await Promise.all(Array.from({ length: 500 }, () => stub.reserve({ limit: 500, windowMs: 3_600_000 })));
+    const throttle = throttleFor(env, THROTTLES.signUpPerAddress, address);
+    await Promise.all(Array.from({ length: 500 }, () => throttle.reserve()));
     const response = await api("/api/auth/sign-up/email", { body: signUpBody(), headers: { "CF-Connecting-IP": address } });
     expect(response.status).toBe(429);
     expect(response.body.error.code).toBe("rate_limited");

@@ -1,7 +1,8 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { clock } from "../../src/clock";
-import { THROTTLES } from "../../src/domain/throttle";
+import { THROTTLES, type ThrottleRule } from "../../src/domain/throttle";
+import { throttleObject } from "../../src/durable/throttle-client";
 import { api } from "../support/client";
 import { signUp } from "../support/factories";
 import { orgWith } from "../support/org-factories";
@@ -22,10 +23,13 @@ function madeUp(): string {
   return `9${String(guesses).padStart(7, "0")}`;
 }
 
-/** How many attempts a throttle key holds now (live or not), read from the object's own storage. */
-async function attemptsHeld(ruleName: string, key: string): Promise<number> {
+/** How many attempts a throttle key holds now (live or not), read from its object's own storage. */
+async function attemptsHeld(rule: ThrottleRule, key: string): Promise<number> {
   const { runInDurableObject } = await import("cloudflare:test");
-  return runInDurableObject(env.THROTTLE.getByName(`${ruleName}:${key}`), (_instance, state) => state.storage.kv.get<unknown[]>("log")?.length ?? 0);
+  return runInDurableObject(
+    throttleObject(env, rule, key),
+    (_instance, state) => state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM attempt WHERE key = ?", key).one().n,
+  );
 }
 
 describe("POST /api/join throttling", () => {
@@ -95,8 +99,8 @@ describe("POST /api/join throttling", () => {
     for (let i = 0; i < 9; i += 1) expect((await redeem(joiner.cookie, madeUp(), address)).status).toBe(404);
 
     expect((await redeem(joiner.cookie, code.code, address)).status).toBe(200);
-    await vi.waitFor(async () => expect(await attemptsHeld(THROTTLES.joinPerAccount.name, joiner.id)).toBe(9));
-    await vi.waitFor(async () => expect(await attemptsHeld(THROTTLES.joinPerAddress.name, address)).toBe(9));
+    await vi.waitFor(async () => expect(await attemptsHeld(THROTTLES.joinPerAccount, joiner.id)).toBe(9));
+    await vi.waitFor(async () => expect(await attemptsHeld(THROTTLES.joinPerAddress, address)).toBe(9));
 
     // Out of the org again: one more failure is the 10th, still answered; the 11th is not.
     expect((await api(`/api/orgs/${org.id}/leave`, { method: "POST", as: joiner.cookie })).status).toBe(200);
@@ -113,7 +117,7 @@ describe("POST /api/join throttling", () => {
       expect((await redeem(stranger.cookie, "1e7", address)).status).toBe(400);
       expect((await redeem(member.cookie, madeUp(), address)).status).toBe(409);
     }
-    expect(await attemptsHeld(THROTTLES.joinPerAccount.name, stranger.id)).toBe(0);
-    expect(await attemptsHeld(THROTTLES.joinPerAddress.name, address)).toBe(0);
+    expect(await attemptsHeld(THROTTLES.joinPerAccount, stranger.id)).toBe(0);
+    expect(await attemptsHeld(THROTTLES.joinPerAddress, address)).toBe(0);
   });
 });
