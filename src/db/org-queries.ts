@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, lt, ne } from "drizzle-orm";
 import type { Role } from "../domain/roles";
 import { ROLE_ORDER } from "../domain/membership";
+import type { OrgProfile } from "../domain/org-profile";
 import type { Db } from "./client";
 import { auditEvent, machine, membership, organization, user, volume } from "./schema";
 
@@ -8,14 +9,8 @@ import { auditEvent, machine, membership, organization, user, volume } from "./s
  * Records as the API, the dashboard and stored command results see them: plain JSON (times
  * as ISO strings), so a replayed command answers exactly what the first attempt did.
  */
-export interface OrgRecord {
+export interface OrgRecord extends OrgProfile {
   id: string;
-  name: string;
-  website: string;
-  location: string;
-  sector: string;
-  universityName: string;
-  description: string;
   createdAt: string;
 }
 

@@ -1,5 +1,6 @@
 import { ROLE_LABELS, type Role } from "../domain/roles";
-import { OrgCard, type OrgProfileView } from "./components/org-card";
+import type { OrgProfile } from "../domain/org-profile";
+import { OrgCard } from "./components/org-card";
 import { RoleBadge } from "./components/role-badge";
 
 export interface PersonView {
@@ -15,7 +16,7 @@ const ROLE_MEANING: Record<Role, string> = {
   user: "You can queue jobs, upload projects and volumes, and register machines.",
 };
 
-export function DashboardPage({ org, leadership, role }: { org: OrgProfileView; leadership: PersonView[]; role: Role }) {
+export function DashboardPage({ org, leadership, role }: { org: OrgProfile; leadership: PersonView[]; role: Role }) {
   return (
     <>
       <OrgCard org={org} />

@@ -1,18 +1,11 @@
-export interface OrgProfileView {
-  name: string;
-  website: string;
-  location: string;
-  sector: string;
-  universityName: string;
-  description: string;
-}
+import type { OrgProfile } from "../../domain/org-profile";
 
 /** Only http(s) URLs become links, whatever was stored: a `javascript:` URL stays text. */
 function isWebLink(url: string): boolean {
   return /^https?:\/\//i.test(url);
 }
 
-export function OrgCard({ org }: { org: OrgProfileView }) {
+export function OrgCard({ org }: { org: OrgProfile }) {
   const facts: [string, string][] = [
     ["Location", org.location],
     ["Sector", org.sector],
