@@ -6,6 +6,10 @@ import * as schema from "../db/schema";
 import { authSchemaOptions } from "./options";
 
 export const COOKIE_PREFIX = "cohort";
+/** A session lasts a week from its last extension… */
+export const SESSION_TTL_SECONDS = 7 * 24 * 60 * 60;
+/** …and is extended (with its cookie) at most once a day while it is used. */
+export const SESSION_UPDATE_AGE_SECONDS = 24 * 60 * 60;
 const SESSION_COOKIE = "session_token";
 
 /** The session cookie's name as better-auth writes it (`__Secure-` outside local dev). */
@@ -25,6 +29,7 @@ export function createAuth(env: Env, config: Config, origin: string) {
     baseURL: origin,
     basePath: "/api/auth",
     trustedOrigins: [origin],
+    session: { expiresIn: SESSION_TTL_SECONDS, updateAge: SESSION_UPDATE_AGE_SECONDS },
     database: drizzleAdapter(createDb(env.DB), { provider: "sqlite", schema }),
     // Our throttles are exact and shared (Durable Objects); better-auth's are per isolate.
     rateLimit: { enabled: false },

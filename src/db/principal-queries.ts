@@ -26,16 +26,21 @@ function toPrincipal(row: PrincipalRow | undefined, via: Principal["via"]): Prin
 }
 
 /** One query: a live session, its user, and the user's current membership (if any). */
-export async function principalBySessionToken(db: Db, token: string, now: Date): Promise<Principal | null> {
+export async function principalBySessionToken(
+  db: Db,
+  token: string,
+  now: Date,
+): Promise<{ principal: Principal; sessionId: string; expiresAt: Date } | null> {
   const [row] = await db
-    .select(principalColumns)
+    .select({ ...principalColumns, sessionId: session.id, expiresAt: session.expiresAt })
     .from(session)
     .innerJoin(user, eq(user.id, session.userId))
     .leftJoin(membership, eq(membership.userId, user.id))
     .leftJoin(organization, eq(organization.id, membership.orgId))
     .where(and(eq(session.token, token), gt(session.expiresAt, now)))
     .limit(1);
-  return toPrincipal(row, "cookie");
+  const principal = toPrincipal(row, "cookie");
+  return principal && row ? { principal, sessionId: row.sessionId, expiresAt: row.expiresAt } : null;
 }
 
 /** One query: the token's user and membership. */
@@ -53,6 +58,14 @@ export async function principalByTokenHash(
     .limit(1);
   const principal = toPrincipal(row, "token");
   return principal && row ? { principal, tokenId: row.tokenId, lastUsedAt: row.lastUsedAt } : null;
+}
+
+/** Moves a session's end to `expiresAt`, never backwards (two requests may race to extend it). */
+export async function extendSession(db: Db, sessionId: string, expiresAt: Date, now: Date): Promise<void> {
+  await db
+    .update(session)
+    .set({ expiresAt, updatedAt: now })
+    .where(and(eq(session.id, sessionId), lt(session.expiresAt, expiresAt)));
 }
 
 /** Marks a token used, at most once a minute, so a busy client does not write on every request. */

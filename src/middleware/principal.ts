@@ -1,15 +1,35 @@
-import { getCookie } from "hono/cookie";
+import type { Context } from "hono";
+import { getCookie, setCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
-import { sessionCookieName } from "../auth/better-auth";
+import { SESSION_TTL_SECONDS, SESSION_UPDATE_AGE_SECONDS, sessionCookieName } from "../auth/better-auth";
 import { clock } from "../clock";
 import { loadConfig } from "../config";
 import { createDb } from "../db/client";
-import { principalBySessionToken, principalByTokenHash, touchToken } from "../db/principal-queries";
+import { extendSession, principalBySessionToken, principalByTokenHash, touchToken } from "../db/principal-queries";
 import { keyedHash, verifySigned } from "../domain/keyed-hash";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
 
 export const BEARER_PREFIX = "Bearer ";
+
+/**
+ * Our lookup replaces better-auth's getSession, so it also does what that would: a session in
+ * use is extended to a full week at most once a day, server-side and in its cookie, so people
+ * who use Cohort stay signed in and idle sessions end.
+ */
+async function slideSession(c: Context<AppEnv>, found: { sessionId: string; expiresAt: Date }, signed: string): Promise<void> {
+  const now = clock.now();
+  if (found.expiresAt.getTime() - now > (SESSION_TTL_SECONDS - SESSION_UPDATE_AGE_SECONDS) * 1000) return;
+  const config = loadConfig(c.env);
+  await extendSession(createDb(c.env.DB), found.sessionId, new Date(now + SESSION_TTL_SECONDS * 1000), new Date(now));
+  setCookie(c, sessionCookieName(config), signed, {
+    httpOnly: true,
+    sameSite: "Lax",
+    path: "/",
+    secure: !config.isDevelopment,
+    maxAge: SESSION_TTL_SECONDS,
+  });
+}
 
 /**
  * Resolves who is asking from the bearer token or the session cookie, with the current
@@ -32,7 +52,11 @@ export const resolvePrincipal = createMiddleware<AppEnv>(async (c, next) => {
     // better-auth signs the session token as `token.base64(HMAC)`; the key is imported once per isolate.
     const signed = getCookie(c, sessionCookieName(config));
     const token = signed ? await verifySigned(config.authSecret, signed) : null;
-    if (token) c.set("principal", await principalBySessionToken(db, token, new Date(clock.now())));
+    const found = token ? await principalBySessionToken(db, token, new Date(clock.now())) : null;
+    if (found && signed) {
+      c.set("principal", found.principal);
+      await slideSession(c, found, signed);
+    }
   }
   await next();
 });
