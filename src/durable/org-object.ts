@@ -23,8 +23,7 @@ import {
 import {
   decideCreateMachine,
   decideCreateVolume,
-  decideDeleteMachine,
-  decideDeleteVolume,
+  decideDeleteResource,
   type CreateMachineInput,
   type CreateVolumeInput,
   type DeleteResourceInput,
@@ -95,7 +94,7 @@ export class OrgObject extends DurableObject<Env> {
   }
 
   deleteMachine(input: DeleteResourceInput) {
-    return this.command(input, (db) => decideDeleteMachine(db, input));
+    return this.command(input, (db) => decideDeleteResource(db, "machine", input));
   }
 
   createVolume(input: CreateVolumeInput) {
@@ -103,7 +102,7 @@ export class OrgObject extends DurableObject<Env> {
   }
 
   deleteVolume(input: DeleteResourceInput) {
-    return this.command(input, (db) => decideDeleteVolume(db, input));
+    return this.command(input, (db) => decideDeleteResource(db, "volume", input));
   }
 
   // join-code commands (src/durable/join-code-commands.ts)

@@ -35,26 +35,25 @@ export async function decideCreateVolume(db: Db, input: CreateVolumeInput, at: D
   };
 }
 
-export async function decideDeleteMachine(db: Db, input: DeleteResourceInput): Promise<Decision<{ deleted: string }>> {
-  const [member, machine] = await Promise.all([isMember(db, input), findMachine(db, input.orgId, input.resourceId)]);
-  if (!member || !machine) return refuse("not_found");
-  const verdict = mayDeleteResource(input.actorId, machine.ownerId);
-  if (!verdict.ok) return refuse(verdict.code, verdict.message);
-  return {
-    ok: true,
-    statements: [guardOwns(db, "machine", input.orgId, machine.id, input.actorId), deleteMachine(db, input.orgId, machine.id, input.actorId)],
-    value: { deleted: machine.id },
-  };
-}
+const RESOURCES = {
+  machine: { find: findMachine, remove: deleteMachine },
+  volume: { find: findVolume, remove: deleteVolume },
+} as const;
 
-export async function decideDeleteVolume(db: Db, input: DeleteResourceInput): Promise<Decision<{ deleted: string }>> {
-  const [member, volume] = await Promise.all([isMember(db, input), findVolume(db, input.orgId, input.resourceId)]);
-  if (!member || !volume) return refuse("not_found");
-  const verdict = mayDeleteResource(input.actorId, volume.ownerId);
+/** Deletes one of the actor's own machines or volumes; another member's is refused. */
+export async function decideDeleteResource(
+  db: Db,
+  kind: keyof typeof RESOURCES,
+  input: DeleteResourceInput,
+): Promise<Decision<{ deleted: string }>> {
+  const { find, remove } = RESOURCES[kind];
+  const [member, resource] = await Promise.all([isMember(db, input), find(db, input.orgId, input.resourceId)]);
+  if (!member || !resource) return refuse("not_found");
+  const verdict = mayDeleteResource(input.actorId, resource.ownerId);
   if (!verdict.ok) return refuse(verdict.code, verdict.message);
   return {
     ok: true,
-    statements: [guardOwns(db, "volume", input.orgId, volume.id, input.actorId), deleteVolume(db, input.orgId, volume.id, input.actorId)],
-    value: { deleted: volume.id },
+    statements: [guardOwns(db, kind, input.orgId, resource.id, input.actorId), remove(db, input.orgId, resource.id, input.actorId)],
+    value: { deleted: resource.id },
   };
 }
