@@ -1,23 +1,8 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import type { Cost } from "./cost";
 
-/** What one operation cost in I/O, counted at the bindings. */
-export interface Cost {
-  d1Queries: number;
-  d1Statements: number;
-  rowsRead: number;
-  rowsWritten: number;
-  doCalls: Record<string, number>;
-  /** Writes to Durable Object storage: kv put/delete calls and SQL statements that changed rows. */
-  doStorageWrites: number;
-  /** Wall time spent awaiting D1 from the Worker and from objects (calls may overlap). */
-  d1Ms: number;
-  /** Wall time spent awaiting Durable Object calls, the D1 work they do included. */
-  doMs: number;
-  totalMs: number;
-  /** Each call as it finished: "D1 3" (statements, with their rows) or "THROTTLE.reserve", with its wall time. */
-  trace: { call: string; ms: number; rowsRead?: number; rowsWritten?: number; sql?: string }[];
-}
+export type { Cost };
 
 interface D1Meta {
   rows_read?: number;

@@ -1,17 +1,8 @@
 import { ROOT, runCommand } from "./processes.ts";
 
-export interface OperationCost {
-  d1Queries: number;
-  d1Statements: number;
-  rowsRead: number;
-  rowsWritten: number;
-  doCalls: Record<string, number>;
-  doStorageWrites: number;
-  d1Ms: number;
-  doMs: number;
-  totalMs: number;
-  trace: { call: string; ms: number }[];
-}
+import type { Cost as OperationCost } from "../counts/cost.ts";
+
+export type { OperationCost };
 
 /**
  * Runs bench/counts (a Vitest file inside workerd that counts D1 rows and Durable Object calls
