@@ -60,11 +60,21 @@ export function insertAudit(db: Db, entry: AuditEntry): Statement {
 }
 
 /** The idempotency record of a command, written in the command's own batch. */
-export function insertOperation(db: Db, op: { id: string; orgId: string; result: unknown; at: Date }): Statement {
+export function insertOperation(db: Db, op: { id: string; orgId: string; fingerprint: string; result: unknown; at: Date }): Statement {
   return db.insert(operation).values(op);
 }
 
-export async function findOperation(db: Db, id: string): Promise<{ result: unknown } | undefined> {
-  const [row] = await db.select({ result: operation.result }).from(operation).where(eq(operation.id, id)).limit(1);
+export interface StoredOperation {
+  orgId: string;
+  fingerprint: string;
+  result: unknown;
+}
+
+export async function findOperation(db: Db, id: string): Promise<StoredOperation | undefined> {
+  const [row] = await db
+    .select({ orgId: operation.orgId, fingerprint: operation.fingerprint, result: operation.result })
+    .from(operation)
+    .where(eq(operation.id, id))
+    .limit(1);
   return row;
 }

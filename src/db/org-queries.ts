@@ -74,7 +74,8 @@ function toMember(row: MemberRow): MemberRecord {
   return { userId: row.userId, username: row.username ?? "", name: row.name, role: row.role, joinedAt: row.joinedAt.toISOString() };
 }
 
-function byRoleThenJoined(a: MemberRecord, b: MemberRecord): number {
+/** The order every member list is shown in: Owner, Admins, Users, then by who joined first. */
+export function byRoleThenJoined(a: MemberRecord, b: MemberRecord): number {
   return ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || a.joinedAt.localeCompare(b.joinedAt) || a.userId.localeCompare(b.userId);
 }
 

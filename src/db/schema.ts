@@ -147,11 +147,13 @@ export const auditEvent = sqliteTable(
 /**
  * One row per applied mutation, written in the mutation's own batch: a retried command
  * with the same operation id finds its row and returns the stored result instead of
- * applying twice.
+ * applying twice. `fingerprint` is the request the id was first used for (method, path,
+ * body hash): the same Idempotency-Key on another request is refused, not replayed.
  */
 export const operation = sqliteTable("operation", {
   id: text("id").primaryKey(),
   orgId: text("org_id").notNull(),
+  fingerprint: text("fingerprint").notNull().default(""),
   result: text("result", { mode: "json" }).notNull().$type<unknown>(),
   at: integer("at", { mode: "timestamp_ms" }).notNull(),
 });

@@ -1,5 +1,6 @@
 import type { Db } from "../db/client";
-import { findOperation, insertOperation, isGuardFailure, isUniqueViolation, type Statement } from "../db/batch";
+import { findOperation, insertOperation, isGuardFailure, isUniqueViolation, type Statement, type StoredOperation } from "../db/batch";
+import { findMember } from "../db/org-queries";
 import type { ErrorCode } from "../errors";
 
 /** What every org command returns over RPC. Commands throw only for bugs. */
@@ -12,10 +13,51 @@ export function refuse(code: ErrorCode, message?: string): { ok: false; code: Er
   return message === undefined ? { ok: false, code } : { ok: false, code, message };
 }
 
+/** What every org command carries: its idempotency id, the org, who asks, and the request's fingerprint. */
+export interface CommandInput {
+  operationId: string;
+  orgId: string;
+  actorId: string;
+  /** See src/routes/idempotency.ts; absent when the caller sent no Idempotency-Key. */
+  fingerprint?: string | undefined;
+}
+
+/** One application of a command: its idempotency id, the org, who asks, and what request it answers. */
+export interface Operation {
+  id: string;
+  orgId: string;
+  actorId: string;
+  at: Date;
+  /** The request the id stands for (see src/routes/idempotency.ts); "" when the caller sent no key. */
+  fingerprint: string;
+  /**
+   * Whether a replay may be answered to someone no longer a member: only a command whose
+   * stored answer is the actor's own departure (it says nothing about the org).
+   */
+  replayAfterDeparture?: boolean;
+}
+
+export function operationOf(input: CommandInput, at: Date, replayAfterDeparture = false): Operation {
+  return { id: input.operationId, orgId: input.orgId, actorId: input.actorId, at, fingerprint: input.fingerprint ?? "", replayAfterDeparture };
+}
+
+export const KEY_REUSED = "This Idempotency-Key was already used for a different request.";
+
 /**
- * Applies one command exactly once: if `operationId` was already applied, its stored result
- * is returned; else the decision (read alongside that lookup, so `decide` must have no side
- * effects) commits its statements in one batch together with the operation record. The caller runs this inside the org's serial queue.
+ * A replay is authorized like any request, on current membership of the org the operation
+ * was applied in, and then answered from the stored result, never from a fresh read.
+ */
+async function answerReplay<T>(db: Db, op: Operation, prior: StoredOperation): Promise<CommandResult<T>> {
+  if (!op.replayAfterDeparture && !(await findMember(db, prior.orgId, op.actorId))) return refuse("not_found");
+  if (prior.fingerprint !== op.fingerprint) return refuse("conflict", KEY_REUSED);
+  return prior.result as CommandResult<T>;
+}
+
+/**
+ * Applies one command exactly once: if `op.id` was already applied, the stored result is
+ * returned (see answerReplay); else the decision (read alongside that lookup, so `decide`
+ * must have no side effects) commits its statements in one batch together with the
+ * operation record. The caller runs this inside the org's serial queue.
  *
  * A guard or constraint failure means a writer outside this queue (another org's object, or
  * a bug) changed state between read and write: the batch rolled back whole, and the command
@@ -23,18 +65,19 @@ export function refuse(code: ErrorCode, message?: string): { ok: false; code: Er
  */
 export async function applyOnce<T>(
   db: Db,
-  op: { id: string; orgId: string; at: Date },
+  op: Operation,
   decide: () => Promise<Decision<T>>,
   mapConstraint: (error: unknown) => ErrorCode | null = () => null,
 ): Promise<CommandResult<T>> {
   for (let attempt = 0; ; attempt += 1) {
     // In parallel: a decision only reads, so one made for an operation already applied is dropped.
     const [prior, decision] = await Promise.all([findOperation(db, op.id), decide()]);
-    if (prior) return prior.result as CommandResult<T>;
+    if (prior) return answerReplay(db, op, prior);
     if (!decision.ok) return decision;
     const result: CommandResult<T> = { ok: true, value: decision.value };
     try {
-      const batch: [Statement, ...Statement[]] = [insertOperation(db, { ...op, result }), ...decision.statements];
+      const record = { id: op.id, orgId: op.orgId, fingerprint: op.fingerprint, at: op.at, result };
+      const batch: [Statement, ...Statement[]] = [insertOperation(db, record), ...decision.statements];
       await db.batch(batch);
       return result;
     } catch (error) {

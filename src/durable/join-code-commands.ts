@@ -17,8 +17,7 @@ import { mayCreateCodes, mayRevokeCode } from "../domain/join-code-rules";
 import { keyedHash } from "../domain/keyed-hash";
 import { newId, newSortableId } from "../domain/ids";
 import { atLeast } from "../domain/roles";
-import { applyOnce, refuse, type CommandResult, type Decision } from "./command";
-import type { CommandInput } from "./membership-commands";
+import { applyOnce, operationOf, refuse, type CommandInput, type CommandResult, type Decision } from "./command";
 
 export type CreateCodesInput = CommandInput & { role: CodeRole; count: number };
 export type RevokeCodeInput = CommandInput & { codeId: string };
@@ -45,11 +44,22 @@ function auditEntry(orgId: string, at: Date, action: string, actor: { userId: st
   return { id: newSortableId(at.getTime()), orgId, at, action, actor, details };
 }
 
+interface DrawnCode {
+  id: string;
+  digits: string;
+  hash: string;
+}
+
+async function drawCodes(count: number, codeHashSecret: string, draw: (count: number) => string[]): Promise<DrawnCode[]> {
+  return Promise.all(draw(count).map(async (digits) => ({ id: newId(), digits, hash: await keyedHash(codeHashSecret, digits) })));
+}
+
 /**
  * Creates 1–50 codes in one batch; the caller runs it in the org's serial queue. Only keyed
  * hashes are stored, and the command result (kept in D1 for replays) holds no code either:
- * the codes exist in plain only in this call's answer. A code that collides with a live one
- * (the partial unique index) is drawn again, unseen.
+ * the codes exist in plain only in this call's answer. The codes are drawn and hashed before
+ * the (pure) decision; one that collides with a live code (the partial unique index) rolls
+ * the batch back, and the whole command is redone with a fresh draw, unseen.
  */
 export async function createCodes(
   db: Db,
@@ -59,20 +69,10 @@ export async function createCodes(
   draw: (count: number) => string[] = generateCodes,
 ): Promise<CommandResult<{ codes: CreatedCode[] }>> {
   for (let attempt = 0; ; attempt += 1) {
-    const drawn = new Map<string, string>();
+    const drawn = await drawCodes(input.count, codeHashSecret, draw);
     try {
-      const result = await applyOnce(db, { id: input.operationId, orgId: input.orgId, at }, () =>
-        decideCreateCodes(db, input, at, codeHashSecret, () => draw(input.count), drawn),
-      );
-      if (!result.ok) return result;
-      const codes: CreatedCode[] = [];
-      for (const made of result.value.codes) {
-        const digits = drawn.get(made.id);
-        // A replay of an applied operation: its codes were never stored readably, so they cannot be shown again.
-        if (digits === undefined) return refuse("conflict", "These codes were already created and cannot be shown again; create new ones.");
-        codes.push({ id: made.id, code: formatCode(digits), role: made.role, expiresAt: made.expiresAt });
-      }
-      return { ok: true, value: { codes } };
+      const result = await applyOnce(db, operationOf(input, at), () => decideCreateCodes(db, input, at, drawn));
+      return result.ok ? revealCodes(result.value.codes, drawn) : result;
     } catch (error) {
       if (isUniqueViolation(error, "join_code.code_hash") && attempt < COLLISION_RETRIES) continue;
       throw error;
@@ -80,35 +80,34 @@ export async function createCodes(
   }
 }
 
-async function decideCreateCodes(
-  db: Db,
-  input: CreateCodesInput,
-  at: Date,
-  codeHashSecret: string,
-  draw: () => string[],
-  drawn: Map<string, string>,
-): Promise<Decision<{ codes: Omit<CreatedCode, "code">[] }>> {
+/** The created codes in plain, from this call's draw; a replay's were never kept readably. */
+function revealCodes(made: Omit<CreatedCode, "code">[], drawn: DrawnCode[]): CommandResult<{ codes: CreatedCode[] }> {
+  const digitsById = new Map(drawn.map((code) => [code.id, code.digits]));
+  const codes: CreatedCode[] = [];
+  for (const code of made) {
+    const digits = digitsById.get(code.id);
+    if (digits === undefined) return refuse("conflict", "These codes were already created and cannot be shown again; create new ones.");
+    codes.push({ id: code.id, code: formatCode(digits), role: code.role, expiresAt: code.expiresAt });
+  }
+  return { ok: true, value: { codes } };
+}
+
+async function decideCreateCodes(db: Db, input: CreateCodesInput, at: Date, drawn: DrawnCode[]): Promise<Decision<{ codes: Omit<CreatedCode, "code">[] }>> {
   const actor = await findMember(db, input.orgId, input.actorId);
   if (!actor) return refuse("not_found");
   const verdict = mayCreateCodes(actor.role, input.role, input.count);
   if (!verdict.ok) return refuse(verdict.code, verdict.message);
   const expiresAt = new Date(codeExpiry(at.getTime()));
-  const rows: NewJoinCode[] = await Promise.all(
-    draw().map(async (digits) => {
-      const id = newId();
-      drawn.set(id, digits);
-      return {
-        id,
-        orgId: input.orgId,
-        codeHash: await keyedHash(codeHashSecret, digits),
-        hint: codeHint(digits),
-        role: input.role,
-        createdBy: actor.userId,
-        createdAt: at,
-        expiresAt,
-      };
-    }),
-  );
+  const rows: NewJoinCode[] = drawn.map((code) => ({
+    id: code.id,
+    orgId: input.orgId,
+    codeHash: code.hash,
+    hint: codeHint(code.digits),
+    role: input.role,
+    createdBy: actor.userId,
+    createdAt: at,
+    expiresAt,
+  }));
   const who = { userId: actor.userId, username: actor.username };
   return {
     ok: true,

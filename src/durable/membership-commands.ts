@@ -6,6 +6,8 @@ import {
   findOwner,
   findUser,
   hasMembership,
+  listLeadership,
+  byRoleThenJoined,
   listMemberMachines,
   withoutVersion,
   type MemberRecord,
@@ -30,14 +32,9 @@ import { AUDIT_ACTIONS } from "../domain/audit";
 import { newSortableId } from "../domain/ids";
 import { mayChangeRole, mayLeave, mayManageOrg, mayRemove, mayTransfer, type TransferConfirmation, type Verdict } from "../domain/membership";
 import { changedFields, type ProfileInput, type ProfilePatch } from "../domain/org-profile";
-import { refuse, type Decision } from "./command";
+import { refuse, type CommandInput, type Decision } from "./command";
 
-/** What every org command carries: its idempotency id, the org, and who asks. */
-export interface CommandInput {
-  operationId: string;
-  orgId: string;
-  actorId: string;
-}
+export type { CommandInput } from "./command";
 
 export type CreateOrgInput = CommandInput & { profile: ProfileInput };
 export type UpdateProfileInput = CommandInput & { patch: ProfilePatch };
@@ -209,12 +206,28 @@ export async function decideLeave(db: Db, input: CommandInput, at: Date): Promis
   return { ok: true, statements: departureStatements(db, org, actor, actor, owner, AUDIT_ACTIONS.memberLeft, at), value: { left: actor.userId } };
 }
 
-export async function decideTransfer(
-  db: Db,
-  input: TransferInput,
-  at: Date,
-): Promise<Decision<{ owner: MemberRecord; previousOwner: MemberRecord }>> {
-  const [org, members] = await Promise.all([findOrg(db, input.orgId), findMembers(db, input.orgId, [input.actorId, input.targetId])]);
+/** What a transfer answers: the org card as the former Owner (now an Admin) sees it after. */
+export interface TransferView {
+  org: OrgRecord;
+  role: "admin";
+  leadership: Pick<MemberRecord, "userId" | "username" | "name" | "role">[];
+}
+
+/** The leadership after the transfer, computed from the state the decision read (a replay answers it as stored). */
+function leadershipAfter(leaders: MemberRecord[], previousOwnerId: string, newOwnerId: string): TransferView["leadership"] {
+  const role = (leader: MemberRecord) => (leader.userId === newOwnerId ? "owner" : leader.userId === previousOwnerId ? "admin" : leader.role);
+  return leaders
+    .map((leader) => ({ ...leader, role: role(leader) }))
+    .sort(byRoleThenJoined)
+    .map(({ userId, username, name, role }) => ({ userId, username, name, role }));
+}
+
+export async function decideTransfer(db: Db, input: TransferInput, at: Date): Promise<Decision<TransferView>> {
+  const [org, members, leaders] = await Promise.all([
+    findOrg(db, input.orgId),
+    findMembers(db, input.orgId, [input.actorId, input.targetId]),
+    listLeadership(db, input.orgId),
+  ]);
   const actor = members.get(input.actorId);
   if (!org || !actor) return refuse("not_found", NOT_MEMBER);
   const target = members.get(input.targetId) ?? null;
@@ -235,6 +248,6 @@ export async function decideTransfer(
   return {
     ok: true,
     statements,
-    value: { owner: { ...target!, role: "owner" }, previousOwner: { ...actor, role: "admin" } },
+    value: { org: withoutVersion(org), role: "admin", leadership: leadershipAfter(leaders, actor.userId, target!.userId) },
   };
 }

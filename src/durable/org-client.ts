@@ -1,21 +1,29 @@
-import { findOperation } from "../db/batch";
-import { createDb } from "../db/client";
-import type { MachineInput, ProfileInput, ProfilePatch, VolumeInput } from "../domain/org-profile";
 import { newId } from "../domain/ids";
-import type { CodeRole } from "../domain/join-code";
-import type { TransferConfirmation } from "../domain/membership";
 import { AppError } from "../errors";
-import type { CommandResult } from "./command";
+import type { CommandInput, CommandResult } from "./command";
 import type { OrgObject } from "./org-object";
 
 type OrgStub = DurableObjectStub<OrgObject>;
 
-export interface CommandOptions {
+/** The object's command methods: those taking a CommandInput and answering a CommandResult. */
+type CommandName = {
+  [K in keyof OrgObject]-?: OrgObject[K] extends (input: infer I) => Promise<CommandResult<unknown>> ? (I extends CommandInput ? K : never) : never;
+}[keyof OrgObject];
+
+type ArgsOf<K extends CommandName> = OrgObject[K] extends (input: infer I) => unknown ? Omit<I, keyof CommandInput> : never;
+type ValueOf<K extends CommandName> = OrgObject[K] extends (input: never) => Promise<CommandResult<infer T>> ? T : never;
+
+/** The org's commands as the Worker calls them: the object's methods, minus what the caller supplies once. */
+export type OrgClient = { [K in CommandName]: (args: ArgsOf<K>) => Promise<ValueOf<K>> };
+
+export interface Caller {
+  actorId: string;
   /**
-   * The client's `Idempotency-Key`: the same key from the same person for the same command
-   * applies once, and a repeat gets the first answer. Without one, each call is new.
+   * The client's `Idempotency-Key` and the request it came with (src/routes/idempotency.ts):
+   * the same key from the same person applies once, and a repeat of the same request gets
+   * the first answer. Without one, each call is new.
    */
-  idempotencyKey?: string | undefined;
+  idempotency?: { key: string; fingerprint: string } | undefined;
 }
 
 const RETRY_PAUSE_MS = 100;
@@ -47,52 +55,22 @@ async function call<T>(env: Env, orgId: string, invoke: (stub: OrgStub) => Promi
 }
 
 /**
- * The org's commands, as API routes and dashboard pages call them: each takes who asks and
- * the arguments, and returns the value or throws the contract's AppError.
+ * The commands of org `orgId` for one caller, e.g. `orgClient(env, orgId, { actorId }).leave({})`:
+ * each returns the command's value or throws the contract's AppError. The operation id is
+ * the caller's key alone (scoped to the person, not to a command or org), so one key can
+ * never stand for two requests: the object refuses a different one with 409.
  */
-export function orgCommands(env: Env, orgId: string, options: CommandOptions = {}) {
-  const operationId = (actorId: string, command: string) =>
-    options.idempotencyKey ? `key:${actorId}:${command === "createOrg" ? "" : orgId}:${command}:${options.idempotencyKey}` : newId();
-  const base = (actorId: string, command: string) => ({ operationId: operationId(actorId, command), orgId, actorId });
-
-  return {
-    /**
-     * Whether this actor's command under this Idempotency-Key was already applied: a retry
-     * is then answered from the stored result even if the route's own check would now
-     * refuse (the Owner who transferred is an Admin now; the member who left is gone).
-     */
-    wasApplied: async (actorId: string, command: string): Promise<boolean> =>
-      options.idempotencyKey !== undefined && (await findOperation(createDb(env.DB), operationId(actorId, command))) !== undefined,
-    createOrg: (actorId: string, profile: ProfileInput) => call(env, orgId, (stub) => stub.createOrg({ ...base(actorId, "createOrg"), profile })),
-    updateProfile: (actorId: string, patch: ProfilePatch) =>
-      call(env, orgId, (stub) => stub.updateProfile({ ...base(actorId, "updateProfile"), patch })),
-    changeRole: (actorId: string, targetId: string, role: "admin" | "user") =>
-      call(env, orgId, (stub) => stub.changeRole({ ...base(actorId, "changeRole"), targetId, role })),
-    removeMember: (actorId: string, targetId: string) => call(env, orgId, (stub) => stub.removeMember({ ...base(actorId, "removeMember"), targetId })),
-    transferOwnership: (actorId: string, targetId: string, confirmation: TransferConfirmation) =>
-      call(env, orgId, (stub) =>
-        stub.transferOwnership({
-          ...base(actorId, "transferOwnership"),
-          targetId,
-          confirmOrgName: confirmation.confirmOrgName,
-          confirmUsername: confirmation.confirmUsername,
-        }),
-      ),
-    leave: (actorId: string) => call(env, orgId, (stub) => stub.leave(base(actorId, "leave"))),
-    createMachine: (actorId: string, machine: MachineInput) => call(env, orgId, (stub) => stub.createMachine({ ...base(actorId, "createMachine"), machine })),
-    deleteMachine: (actorId: string, resourceId: string) =>
-      call(env, orgId, (stub) => stub.deleteMachine({ ...base(actorId, "deleteMachine"), resourceId })),
-    createVolume: (actorId: string, volume: VolumeInput) => call(env, orgId, (stub) => stub.createVolume({ ...base(actorId, "createVolume"), volume })),
-    deleteVolume: (actorId: string, resourceId: string) =>
-      call(env, orgId, (stub) => stub.deleteVolume({ ...base(actorId, "deleteVolume"), resourceId })),
-    // join codes (src/durable/join-code-commands.ts)
-    createCodes: (actorId: string, request: { role: CodeRole; count: number }) =>
-      call(env, orgId, (stub) => stub.createCodes({ ...base(actorId, "createCodes"), role: request.role, count: request.count })),
-    revokeCode: (actorId: string, codeId: string) => call(env, orgId, (stub) => stub.revokeCode({ ...base(actorId, "revokeCode"), codeId })),
-    redeemCode: (actorId: string, codeId: string) => call(env, orgId, (stub) => stub.redeemCode({ ...base(actorId, "redeemCode"), codeId })),
-  };
+export function orgClient(env: Env, orgId: string, caller: Caller): OrgClient {
+  const { actorId, idempotency } = caller;
+  const base = (): CommandInput =>
+    idempotency
+      ? { operationId: `key:${actorId}:${idempotency.key}`, orgId, actorId, fingerprint: idempotency.fingerprint }
+      : { operationId: newId(), orgId, actorId };
+  return new Proxy({} as OrgClient, {
+    get: (_target, name) => {
+      if (typeof name !== "string" || name === "then") return undefined;
+      return (args: object) =>
+        call(env, orgId, (stub) => (stub as unknown as Record<string, (input: object) => Promise<CommandResult<unknown>>>)[name]!({ ...args, ...base() }));
+    },
+  });
 }
-
-export type OrgCommands = ReturnType<typeof orgCommands>;
-/** Every command the client offers; part of the operation id, so one key serves one command. */
-export type OrgCommandName = Exclude<keyof OrgCommands, "wasApplied">;

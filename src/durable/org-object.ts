@@ -4,7 +4,7 @@ import { isUniqueViolation } from "../db/batch";
 import { loadConfig } from "../config";
 import { createDb, type Db } from "../db/client";
 import type { ErrorCode } from "../errors";
-import { applyOnce, type CommandResult, type Decision } from "./command";
+import { applyOnce, operationOf, type CommandInput, type CommandResult, type Decision } from "./command";
 import { createCodes, decideRedeemCode, decideRevokeCode, type CreateCodesInput, type RedeemCodeInput, type RevokeCodeInput } from "./join-code-commands";
 import {
   decideChangeRole,
@@ -14,7 +14,6 @@ import {
   decideTransfer,
   decideUpdateProfile,
   type ChangeRoleInput,
-  type CommandInput,
   type CreateOrgInput,
   type RemoveMemberInput,
   type TransferInput,
@@ -57,11 +56,19 @@ export class OrgObject extends DurableObject<Env> {
     return createDb(this.env.DB);
   }
 
-  protected command<T>(input: CommandInput, decide: (db: Db, at: Date) => Promise<Decision<T>>): Promise<CommandResult<T>> {
+  /**
+   * Every command: in the queue, on fresh state, once per operation id. A replay is answered
+   * here from the stored result, after the actor's current membership (see applyOnce).
+   */
+  protected command<T>(
+    input: CommandInput,
+    decide: (db: Db, at: Date) => Promise<Decision<T>>,
+    options: { replayAfterDeparture?: boolean } = {},
+  ): Promise<CommandResult<T>> {
     return this.serially(() => {
       const db = this.db();
       const at = new Date(clock.now());
-      return applyOnce(db, { id: input.operationId, orgId: input.orgId, at }, () => decide(db, at), mapConstraint);
+      return applyOnce(db, operationOf(input, at, options.replayAfterDeparture), () => decide(db, at), mapConstraint);
     });
   }
 
@@ -86,7 +93,8 @@ export class OrgObject extends DurableObject<Env> {
   }
 
   leave(input: CommandInput) {
-    return this.command(input, (db, at) => decideLeave(db, input, at));
+    // The stored answer of one's own departure says nothing about the org: a lost answer stays retryable.
+    return this.command(input, (db, at) => decideLeave(db, input, at), { replayAfterDeparture: true });
   }
 
   createMachine(input: CreateMachineInput) {

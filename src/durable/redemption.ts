@@ -6,7 +6,7 @@ import { keyedHash } from "../domain/keyed-hash";
 import { AppError } from "../errors";
 import type { Redemption } from "./join-code-commands";
 import { admitRedemption } from "./join-gate";
-import { orgCommands } from "./org-client";
+import { orgClient } from "./org-client";
 
 export interface Redeemer {
   userId: string;
@@ -42,7 +42,7 @@ export async function redeemJoinCode(
     throw new AppError("invalid_code");
   }
   try {
-    const redemption = await orgCommands(env, found.orgId).redeemCode(who.userId, found.id);
+    const redemption = await orgClient(env, found.orgId, { actorId: who.userId }).redeemCode({ codeId: found.id });
     waitUntil(admission.succeeded());
     return redemption;
   } catch (error) {

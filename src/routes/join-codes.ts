@@ -5,11 +5,10 @@ import { listLiveCodes } from "../db/join-code-queries";
 import { createCodesSchema } from "../domain/join-code";
 import { codesCsv, codesFilename } from "../domain/join-code-file";
 import { mayCreateCodes, visibleCodeRoles } from "../domain/join-code-rules";
-import { orgCommands } from "../durable/org-client";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
 import { jsonBody } from "./json-body";
-import { idempotencyKey, requireMember } from "./org-access";
+import { orgCommand, requireMember } from "./org-access";
 
 function wantsCsv(accept: string | undefined): boolean {
   return accept?.toLowerCase().includes("text/csv") ?? false;
@@ -17,14 +16,14 @@ function wantsCsv(accept: string | undefined): boolean {
 
 export const joinCodeRoutes = new Hono<AppEnv>()
   .post("/:orgId/join-codes", async (c) => {
-    const { principal, orgId, actorId, role } = requireMember(c, "admin");
+    const { principal, role } = requireMember(c, "admin");
     const request = await jsonBody(c, createCodesSchema);
     // Answered here so a refused request never reaches the object; the object decides again on fresh state.
     const verdict = mayCreateCodes(role, request.role, request.count);
     if (!verdict.ok) {
       throw new AppError(verdict.code, verdict.message, verdict.code === "invalid_request" ? { details: [{ field: "count", message: verdict.message }] } : {});
     }
-    const { codes } = await orgCommands(c.env, orgId, { idempotencyKey: idempotencyKey(c) }).createCodes(actorId, request);
+    const { codes } = await (await orgCommand(c, request)).org.createCodes(request);
     // The only time these codes exist in plain: no cache may keep them.
     c.header("Cache-Control", "no-store");
     if (wantsCsv(c.req.header("Accept"))) {
@@ -49,7 +48,7 @@ export const joinCodeRoutes = new Hono<AppEnv>()
     });
   })
   .delete("/:orgId/join-codes/:codeId", async (c) => {
-    const { orgId, actorId } = requireMember(c, "admin");
-    await orgCommands(c.env, orgId, { idempotencyKey: idempotencyKey(c) }).revokeCode(actorId, c.req.param("codeId"));
+    const { org } = await orgCommand(c);
+    await org.revokeCode({ codeId: c.req.param("codeId") });
     return c.body(null, 204);
   });

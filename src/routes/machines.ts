@@ -4,13 +4,14 @@ import { listMachines } from "../db/org-queries";
 import { machineSchema } from "../domain/org-profile";
 import type { AppEnv } from "../env";
 import { jsonBody } from "./json-body";
-import { commandAccess, requireMember } from "./org-access";
+import { orgCommand, requireMember } from "./org-access";
 
 export const machineRoutes = new Hono<AppEnv>()
   .post("/:orgId/machines", async (c) => {
-    const { actorId, commands } = await commandAccess(c, "createMachine");
+    requireMember(c);
     const input = await jsonBody(c, machineSchema);
-    const { machine } = await commands.createMachine(actorId, input);
+    const { org } = await orgCommand(c, input);
+    const { machine } = await org.createMachine({ machine: input });
     return c.json({ machine }, 201);
   })
   .get("/:orgId/machines", async (c) => {
@@ -18,7 +19,7 @@ export const machineRoutes = new Hono<AppEnv>()
     return c.json({ machines: await listMachines(createDb(c.env.DB), orgId) });
   })
   .delete("/:orgId/machines/:machineId", async (c) => {
-    const { actorId, commands } = await commandAccess(c, "deleteMachine");
-    await commands.deleteMachine(actorId, c.req.param("machineId"));
+    const { org } = await orgCommand(c);
+    await org.deleteMachine({ resourceId: c.req.param("machineId") });
     return c.body(null, 204);
   });

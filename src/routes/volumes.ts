@@ -6,13 +6,14 @@ import { volumeSchema, wantsAll } from "../domain/org-profile";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
 import { jsonBody } from "./json-body";
-import { commandAccess, requireMember } from "./org-access";
+import { orgCommand, requireMember } from "./org-access";
 
 export const volumeRoutes = new Hono<AppEnv>()
   .post("/:orgId/volumes", async (c) => {
-    const { actorId, commands } = await commandAccess(c, "createVolume");
+    requireMember(c);
     const input = await jsonBody(c, volumeSchema);
-    const { volume } = await commands.createVolume(actorId, input);
+    const { org } = await orgCommand(c, input);
+    const { volume } = await org.createVolume({ volume: input });
     return c.json({ volume }, 201);
   })
   .get("/:orgId/volumes", async (c) => {
@@ -22,7 +23,7 @@ export const volumeRoutes = new Hono<AppEnv>()
     return c.json({ volumes: await listVolumes(createDb(c.env.DB), orgId, all ? undefined : actorId) });
   })
   .delete("/:orgId/volumes/:volumeId", async (c) => {
-    const { actorId, commands } = await commandAccess(c, "deleteVolume");
-    await commands.deleteVolume(actorId, c.req.param("volumeId"));
+    const { org } = await orgCommand(c);
+    await org.deleteVolume({ resourceId: c.req.param("volumeId") });
     return c.body(null, 204);
   });

@@ -9,7 +9,7 @@ import { mayCreateCodes, mayRevokeCode, visibleCodeRoles } from "../../domain/jo
 import { mayChangeRole, mayRemove, mayTransfer, type MemberRef } from "../../domain/membership";
 import { roleChangeSchema, transferSchema } from "../../domain/org-profile";
 import { ROLE_LABELS } from "../../domain/roles";
-import { orgCommands } from "../../durable/org-client";
+import { orgClient } from "../../durable/org-client";
 import { AppError } from "../../errors";
 import { EMPTY_FORM, type FormState } from "../../views/components/field";
 import { renderer } from "../../views/layout";
@@ -105,7 +105,7 @@ export const memberPages = new Hono<MemberEnv>()
     const values = await readForm(c, ["role"] as const);
     try {
       const request = parseWith(createCodesSchema, { count: 1, role: values.role || "user" });
-      const [created] = (await orgCommands(c.env, org.id).createCodes(user.id, request)).codes;
+      const [created] = (await orgClient(c.env, org.id, { actorId: user.id }).createCodes(request)).codes;
       if (!created) throw new Error("createCodes answered no code");
       return renderMembers(c, { newCode: created });
     } catch (error) {
@@ -118,7 +118,7 @@ export const memberPages = new Hono<MemberEnv>()
     const values = await readForm(c, ["count"] as const);
     try {
       const request = parseWith(createCodesSchema, { count: numberField(values.count) ?? "", role: "user" });
-      const { codes } = await orgCommands(c.env, org.id).createCodes(user.id, request);
+      const { codes } = await orgClient(c.env, org.id, { actorId: user.id }).createCodes(request);
       return c.body(codesCsv(codes), 200, {
         "Content-Type": "text/csv; charset=utf-8",
         "Content-Disposition": `attachment; filename="${codesFilename(org.name, clock.now())}"`,
@@ -132,7 +132,7 @@ export const memberPages = new Hono<MemberEnv>()
   .post("/codes/:codeId/revoke", (c) => {
     const { user, org } = c.var.member;
     return actThen(c, async () => {
-      await orgCommands(c.env, org.id).revokeCode(user.id, c.req.param("codeId"));
+      await orgClient(c.env, org.id, { actorId: user.id }).revokeCode({ codeId: c.req.param("codeId") });
       return "The code is revoked; it no longer works.";
     });
   })
@@ -141,7 +141,7 @@ export const memberPages = new Hono<MemberEnv>()
     const values = await readForm(c, ["role"] as const);
     return actThen(c, async () => {
       const { role } = parseWith(roleChangeSchema, values);
-      const { member } = await orgCommands(c.env, org.id).changeRole(user.id, c.req.param("userId"), role);
+      const { member } = await orgClient(c.env, org.id, { actorId: user.id }).changeRole({ targetId: c.req.param("userId"), role });
       return `@${member.username} is now ${role === "admin" ? "an" : "a"} ${ROLE_LABELS[member.role]}.`;
     });
   })
@@ -150,7 +150,7 @@ export const memberPages = new Hono<MemberEnv>()
     const targetId = c.req.param("userId");
     return actThen(c, async () => {
       const target = await findMember(createDb(c.env.DB), org.id, targetId);
-      await orgCommands(c.env, org.id).removeMember(user.id, targetId);
+      await orgClient(c.env, org.id, { actorId: user.id }).removeMember({ targetId });
       return `@${target?.username ?? "the member"} is removed from ${org.name}.`;
     });
   })
@@ -167,7 +167,7 @@ export const memberPages = new Hono<MemberEnv>()
     const values = await readForm(c, ["userId", "confirmOrgName", "confirmUsername"] as const);
     const target = await transferTarget(c, values.userId);
     try {
-      await orgCommands(c.env, member.org.id).transferOwnership(member.user.id, values.userId, parseWith(transferSchema, values));
+      await orgClient(c.env, member.org.id, { actorId: member.user.id }).transferOwnership({ ...parseWith(transferSchema, values), targetId: values.userId });
     } catch (error) {
       if (!(error instanceof AppError) || error.status >= 500) throw error;
       // No such member to confirm against: back to the list, saying why.

@@ -2,7 +2,7 @@ import { Hono, type Context } from "hono";
 import { createDb } from "../../db/client";
 import { listMachines, listVolumes } from "../../db/org-queries";
 import { machineSchema, volumeSchema } from "../../domain/org-profile";
-import { orgCommands } from "../../durable/org-client";
+import { orgClient } from "../../durable/org-client";
 import { AppError } from "../../errors";
 import { EMPTY_FORM, type FormState } from "../../views/components/field";
 import { renderer } from "../../views/layout";
@@ -53,7 +53,7 @@ export const machinePages = new Hono<MemberEnv>()
     const values = await readForm(c, ["name", "hostname", "gpus"] as const);
     try {
       const input = parseWith(machineSchema, { name: values.name, hostname: values.hostname, gpus: numberField(values.gpus) });
-      const { machine } = await orgCommands(c.env, org.id).createMachine(user.id, input);
+      const { machine } = await orgClient(c.env, org.id, { actorId: user.id }).createMachine({ machine: input });
       return redirectWithFlash(c, "/machines", { kind: "success", text: `Machine ${machine.name} is registered.` });
     } catch (error) {
       const form = formStateFrom(error, values, { messages: MACHINE_MESSAGES });
@@ -63,7 +63,7 @@ export const machinePages = new Hono<MemberEnv>()
   })
   .post("/:machineId/delete", (c) => {
     const { user, org } = c.var.member;
-    return deleteThen(c, "/machines", "The machine is deregistered.", () => orgCommands(c.env, org.id).deleteMachine(user.id, c.req.param("machineId")));
+    return deleteThen(c, "/machines", "The machine is deregistered.", () => orgClient(c.env, org.id, { actorId: user.id }).deleteMachine({ resourceId: c.req.param("machineId") }));
   });
 
 /** `/volumes`: the member's own volumes, created and deleted here. */
@@ -75,7 +75,7 @@ export const volumePages = new Hono<MemberEnv>()
     const values = await readForm(c, ["name", "sizeGb"] as const);
     try {
       const input = parseWith(volumeSchema, { name: values.name, sizeGb: numberField(values.sizeGb) });
-      const { volume } = await orgCommands(c.env, org.id).createVolume(user.id, input);
+      const { volume } = await orgClient(c.env, org.id, { actorId: user.id }).createVolume({ volume: input });
       return redirectWithFlash(c, "/volumes", { kind: "success", text: `Volume ${volume.name} is created.` });
     } catch (error) {
       const form = formStateFrom(error, values, { messages: VOLUME_MESSAGES });
@@ -85,5 +85,5 @@ export const volumePages = new Hono<MemberEnv>()
   })
   .post("/:volumeId/delete", (c) => {
     const { user, org } = c.var.member;
-    return deleteThen(c, "/volumes", "The volume is deleted.", () => orgCommands(c.env, org.id).deleteVolume(user.id, c.req.param("volumeId")));
+    return deleteThen(c, "/volumes", "The volume is deleted.", () => orgClient(c.env, org.id, { actorId: user.id }).deleteVolume({ resourceId: c.req.param("volumeId") }));
   });

@@ -3,7 +3,7 @@ import { createDb } from "../../db/client";
 import { findOrg } from "../../db/org-queries";
 import { mayLeave, mayManageOrg } from "../../domain/membership";
 import { PROFILE_FIELDS, profilePatchSchema } from "../../domain/org-profile";
-import { orgCommands } from "../../durable/org-client";
+import { orgClient } from "../../durable/org-client";
 import { AppError } from "../../errors";
 import { EMPTY_FORM, type FormState } from "../../views/components/field";
 import { renderer } from "../../views/layout";
@@ -46,7 +46,7 @@ export const settingsPages = new Hono<MemberEnv>()
     const { user, org } = c.var.member;
     const values = await readForm(c, PROFILE_FIELDS);
     try {
-      await orgCommands(c.env, org.id).updateProfile(user.id, parseWith(profilePatchSchema, values));
+      await orgClient(c.env, org.id, { actorId: user.id }).updateProfile({ patch: parseWith(profilePatchSchema, values) });
       return redirectWithFlash(c, "/settings", { kind: "success", text: "The profile is saved." });
     } catch (error) {
       const form = formStateFrom(error, values, { messages: PROFILE_MESSAGES });
@@ -57,7 +57,7 @@ export const settingsPages = new Hono<MemberEnv>()
   .post("/leave", async (c) => {
     const { user, org } = c.var.member;
     try {
-      await orgCommands(c.env, org.id).leave(user.id);
+      await orgClient(c.env, org.id, { actorId: user.id }).leave({});
     } catch (error) {
       if (!(error instanceof AppError) || error.status >= 500) throw error;
       return redirectWithFlash(c, "/settings", { kind: "error", text: error.message });

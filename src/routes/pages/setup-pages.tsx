@@ -3,7 +3,7 @@ import { newId } from "../../domain/ids";
 import { redeemCodeSchema } from "../../domain/join-code";
 import { createOrgSchema } from "../../domain/org-profile";
 import { ROLE_LABELS } from "../../domain/roles";
-import { orgCommands } from "../../durable/org-client";
+import { orgClient } from "../../durable/org-client";
 import { redeemJoinCode } from "../../durable/redemption";
 import { AppError } from "../../errors";
 import { EMPTY_FORM, type FormState } from "../../views/components/field";
@@ -37,7 +37,7 @@ export const setupPages = new Hono<NoOrgEnv>()
     const user = c.var.user;
     const values = await readForm(c, ["name"] as const);
     try {
-      const { org } = await orgCommands(c.env, newId()).createOrg(user.id, parseWith(createOrgSchema, values));
+      const { org } = await orgClient(c.env, newId(), { actorId: user.id }).createOrg({ profile: parseWith(createOrgSchema, values) });
       return redirectWithFlash(c, "/", { kind: "success", text: `${org.name} is ready. You are its Owner.` });
     } catch (error) {
       const moved = alreadyInOrg(c, error);

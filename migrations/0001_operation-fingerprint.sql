@@ -1,0 +1,1 @@
+ALTER TABLE `operation` ADD `fingerprint` text DEFAULT '' NOT NULL;
