@@ -15,16 +15,12 @@ import {
   type OrgRecord,
 } from "../db/org-queries";
 import {
-  auditVolumesMoved,
   bumpVersion,
-  deleteMembership,
-  deregisterMachines,
   guardOneOwner,
   guardRole,
   guardVersion,
   insertMembership,
   insertOrg,
-  moveVolumes,
   setRole,
   updateProfile,
 } from "../db/org-writes";
@@ -33,6 +29,7 @@ import { newSortableId } from "../domain/ids";
 import { mayChangeRole, mayLeave, mayManageOrg, mayRemove, mayTransfer, type TransferConfirmation, type Verdict } from "../domain/membership";
 import { changedFields, type ProfileInput, type ProfilePatch } from "../domain/org-profile";
 import { refuse, type CommandInput, type Decision } from "./command";
+import { departureStatements } from "./departure";
 
 export type { CommandInput } from "./command";
 
@@ -139,50 +136,6 @@ export async function decideChangeRole(db: Db, input: ChangeRoleInput, at: Date)
   return { ok: true, statements, value: { member } };
 }
 
-/**
- * Ends a membership in one batch: the event, the departing member's volumes to the Owner
- * (counted and moved by one statement each, however many), machines deregistered, the
- * membership deleted, the version bumped — guarded on everything the decision read.
- */
-function departureStatements(
-  db: Db,
-  org: { id: string; version: number },
-  actor: MemberRecord,
-  departing: MemberRecord,
-  owner: MemberRecord,
-  action: typeof AUDIT_ACTIONS.memberRemoved | typeof AUDIT_ACTIONS.memberLeft,
-  at: Date,
-): Statement[] {
-  const [eventId, volumesEventId] = auditIds(at, 2);
-  const statements = [
-    guardVersion(db, org.id, org.version),
-    guardRole(db, org.id, actor.userId, actor.role),
-    guardRole(db, org.id, owner.userId, "owner"),
-    insertAudit(db, {
-      id: eventId!,
-      orgId: org.id,
-      at,
-      action,
-      actor: ref(actor),
-      target: ref(departing),
-      details: { role: departing.role },
-    }),
-    auditVolumesMoved(
-      db,
-      { id: volumesEventId!, orgId: org.id, at, action: AUDIT_ACTIONS.volumesMoved, actor: ref(actor), target: ref(departing) },
-      departing.userId,
-      ref(owner),
-    ),
-    moveVolumes(db, org.id, departing.userId, owner.userId),
-    deregisterMachines(db, org.id, departing.userId),
-    deleteMembership(db, org.id, departing.userId, departing.role),
-    bumpVersion(db, org.id),
-    guardOneOwner(db, org.id),
-  ];
-  if (departing.userId !== actor.userId) statements.splice(2, 0, guardRole(db, org.id, departing.userId, departing.role));
-  return statements;
-}
-
 export async function decideRemoveMember(db: Db, input: RemoveMemberInput, at: Date): Promise<Decision<{ removed: string }>> {
   const [org, members, owner] = await Promise.all([
     findOrg(db, input.orgId),
@@ -194,7 +147,7 @@ export async function decideRemoveMember(db: Db, input: RemoveMemberInput, at: D
   const target = members.get(input.targetId) ?? null;
   const refusal = refused(mayRemove(actor, target));
   if (refusal) return refusal;
-  return { ok: true, statements: departureStatements(db, org, actor, target!, owner, AUDIT_ACTIONS.memberRemoved, at), value: { removed: target!.userId } };
+  return { ok: true, statements: departureStatements({ db, orgId: org.id, at, actor, departing: target!, owner }, org.version, AUDIT_ACTIONS.memberRemoved), value: { removed: target!.userId } };
 }
 
 export async function decideLeave(db: Db, input: CommandInput, at: Date): Promise<Decision<{ left: string }>> {
@@ -203,7 +156,7 @@ export async function decideLeave(db: Db, input: CommandInput, at: Date): Promis
   if (!org || !actor || !owner) return refuse("not_found", NOT_MEMBER);
   const refusal = refused(mayLeave(actor));
   if (refusal) return refusal;
-  return { ok: true, statements: departureStatements(db, org, actor, actor, owner, AUDIT_ACTIONS.memberLeft, at), value: { left: actor.userId } };
+  return { ok: true, statements: departureStatements({ db, orgId: org.id, at, actor, departing: actor, owner }, org.version, AUDIT_ACTIONS.memberLeft), value: { left: actor.userId } };
 }
 
 /** What a transfer answers: the org card as the former Owner (now an Admin) sees it after. */
