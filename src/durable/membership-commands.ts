@@ -175,7 +175,11 @@ function leadershipAfter(leaders: MemberRecord[], previousOwnerId: string, newOw
     .map(({ userId, username, name, role }) => ({ userId, username, name, role }));
 }
 
-export async function decideTransfer(db: Db, input: TransferInput, at: Date): Promise<Decision<TransferView>> {
+export async function decideTransfer(
+  db: Db,
+  input: TransferInput,
+  at: Date,
+): Promise<Decision<{ owner: MemberRecord; previousOwner: MemberRecord; view: TransferView }>> {
   const [org, members, leaders] = await Promise.all([
     findOrg(db, input.orgId),
     findMembers(db, input.orgId, [input.actorId, input.targetId]),
@@ -201,6 +205,10 @@ export async function decideTransfer(db: Db, input: TransferInput, at: Date): Pr
   return {
     ok: true,
     statements,
-    value: { org: withoutVersion(org), role: "admin", leadership: leadershipAfter(leaders, actor.userId, target!.userId) },
+    value: {
+      owner: { ...target!, role: "owner" },
+      previousOwner: { ...actor, role: "admin" },
+      view: { org: withoutVersion(org), role: "admin", leadership: leadershipAfter(leaders, actor.userId, target!.userId) },
+    },
   };
 }

@@ -3,8 +3,7 @@ import { createDb } from "../db/client";
 import { listMembers } from "../db/org-queries";
 import { roleChangeSchema } from "../domain/org-profile";
 import type { AppEnv } from "../env";
-import { jsonBody } from "./json-body";
-import { orgCommand, requireMember } from "./org-access";
+import { commandBody, orgCommand, requireMember } from "./org-access";
 
 export const memberRoutes = new Hono<AppEnv>()
   .get("/:orgId/members", async (c) => {
@@ -12,8 +11,7 @@ export const memberRoutes = new Hono<AppEnv>()
     return c.json({ members: await listMembers(createDb(c.env.DB), orgId) });
   })
   .put("/:orgId/members/:userId/role", async (c) => {
-    requireMember(c);
-    const body = await jsonBody(c, roleChangeSchema);
+    const body = await commandBody(c, roleChangeSchema, "owner");
     const { org } = await orgCommand(c, body);
     const { member } = await org.changeRole({ targetId: c.req.param("userId"), role: body.role });
     return c.json({ member });

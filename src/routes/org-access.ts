@@ -5,6 +5,8 @@ import type { AppEnv, Principal } from "../env";
 import { AppError } from "../errors";
 import { requirePrincipal } from "../middleware/require";
 import { commandCaller } from "./idempotency";
+import { jsonBody } from "./json-body";
+import type { z } from "zod";
 
 export interface OrgAccess {
   principal: Principal;
@@ -25,6 +27,21 @@ export function requireMember(c: Context<AppEnv>, minimum: Role = "user"): OrgAc
   if (!orgId || !principal.org || principal.org.id !== orgId || !principal.role) throw new AppError("not_found");
   if (!atLeast(principal.role, minimum)) throw new AppError("forbidden");
   return { principal, orgId, actorId: principal.user.id, role: principal.role };
+}
+
+/**
+ * A command's body. When it is invalid and the caller could not issue this command with any
+ * body (below `minimum`), the answer is 403, as refusal has always come before validation;
+ * a valid body always goes to the org object, which decides the role rules (and replays).
+ */
+export async function commandBody<S extends z.ZodType>(c: Context<AppEnv>, schema: S, minimum: Role): Promise<z.output<S>> {
+  const { role } = requireMember(c);
+  try {
+    return await jsonBody(c, schema);
+  } catch (error) {
+    if (error instanceof AppError && error.code === "invalid_request" && !atLeast(role, minimum)) throw new AppError("forbidden");
+    throw error;
+  }
 }
 
 /**

@@ -10,7 +10,7 @@ import { AppError } from "../errors";
 import { requirePrincipal } from "../middleware/require";
 import { commandCaller } from "./idempotency";
 import { jsonBody } from "./json-body";
-import { orgCommand, requireMember } from "./org-access";
+import { commandBody, orgCommand, requireMember } from "./org-access";
 
 export const orgRoutes = new Hono<AppEnv>()
   .post("/", async (c) => {
@@ -32,17 +32,17 @@ export const orgRoutes = new Hono<AppEnv>()
     });
   })
   .patch("/:orgId", async (c) => {
-    requireMember(c);
-    const patch = await jsonBody(c, profilePatchSchema);
+    const patch = await commandBody(c, profilePatchSchema, "admin");
     const { org } = await orgCommand(c, patch);
     return c.json(await org.updateProfile({ patch }));
   })
   .post("/:orgId/transfer", async (c) => {
-    requireMember(c);
-    const body = await jsonBody(c, transferSchema);
+    const body = await commandBody(c, transferSchema, "owner");
     const { org } = await orgCommand(c, body);
+    const { userId: targetId, confirmOrgName, confirmUsername } = body;
     // The org card as it is after the transfer, decided (and, for a replay, stored) by the object.
-    return c.json(await org.transferOwnership({ targetId: body.userId, confirmOrgName: body.confirmOrgName, confirmUsername: body.confirmUsername }));
+    const { view } = await org.transferOwnership({ targetId, confirmOrgName, confirmUsername });
+    return c.json(view);
   })
   .post("/:orgId/leave", async (c) => {
     // No membership check here: the object refuses a non-member (404) but answers a retry of
