@@ -1,0 +1,32 @@
+import { deleteExpiredBatch } from "../db/retention-queries";
+import { purgeCutoff, type RetentionRule } from "../domain/retention";
+
+const RULES: RetentionRule[] = ["operation", "joinCode", "auditEvent", "session", "verification"];
+
+export interface PurgeLimits {
+  /** Rows one DELETE may remove: small enough to keep each statement short on a busy database. */
+  batchSize: number;
+  /** Batches per rule per run; what is left waits for the next run (the cron runs hourly). */
+  maxBatches: number;
+}
+
+export const DEFAULT_PURGE_LIMITS: PurgeLimits = { batchSize: 500, maxBatches: 20 };
+
+/**
+ * Deletes what every retention rule (src/domain/retention.ts) lets go of at `now`, in bounded
+ * batches. Idempotent: a second run at the same instant deletes nothing. Returns the rows per rule.
+ */
+export async function purgeExpired(env: Env, now: number, limits: PurgeLimits = DEFAULT_PURGE_LIMITS): Promise<Record<RetentionRule, number>> {
+  const deleted = {} as Record<RetentionRule, number>;
+  for (const rule of RULES) {
+    const cutoff = purgeCutoff(rule, now);
+    let total = 0;
+    for (let batch = 0; batch < limits.maxBatches; batch += 1) {
+      const changes = await deleteExpiredBatch(env.DB, rule, cutoff, limits.batchSize);
+      total += changes;
+      if (changes < limits.batchSize) break;
+    }
+    deleted[rule] = total;
+  }
+  return deleted;
+}
