@@ -21,6 +21,8 @@ export default defineConfig({
     }),
   ],
   test: {
+    // One log line per request (src/middleware/request-log.ts): shown only for a failing test.
+    silent: "passed-only",
     include: ["test/**/*.test.ts", "src/**/*.test.ts"],
     exclude: ["test/e2e/**"],
     setupFiles: ["./test/setup.ts"],

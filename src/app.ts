@@ -7,6 +7,7 @@ import { AppError } from "./errors";
 import { handleError, handleNotFound } from "./error-handler";
 import { requireSameOrigin } from "./middleware/csrf";
 import { resolvePrincipal } from "./middleware/principal";
+import { requestLog } from "./middleware/request-log";
 import { authRoutes } from "./routes/auth";
 import { meRoutes } from "./routes/me";
 import { tokenRoutes } from "./routes/tokens";
@@ -25,6 +26,7 @@ export function buildApp() {
   const app = new Hono<AppEnv>();
 
   app.use(requestId());
+  app.use(requestLog);
   app.use(
     secureHeaders({
       contentSecurityPolicy: {
