@@ -2,6 +2,7 @@ import type { Db } from "../db/client";
 import { findOperation, insertOperation, isGuardFailure, isUniqueViolation, type Statement, type StoredOperation } from "../db/batch";
 import { findMember } from "../db/org-queries";
 import type { ErrorCode } from "../errors";
+import { logOperatorEvent } from "../operator-log";
 
 /** What every org command returns over RPC. Commands throw only for bugs. */
 export type CommandResult<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message?: string };
@@ -85,7 +86,10 @@ export async function applyOnce<T>(
       if (mapped) return refuse(mapped);
       // The operation row collided: a concurrent retry of this same command committed first.
       if (isUniqueViolation(error, "operation.id")) continue;
-      if (isGuardFailure(error) && attempt === 0) continue;
+      if (isGuardFailure(error)) {
+        logOperatorEvent({ event: "org_guard_failed", orgId: op.orgId, attempt, reason: String(error).slice(0, 200) });
+        if (attempt === 0) continue;
+      }
       throw error;
     }
   }

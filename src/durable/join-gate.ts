@@ -1,6 +1,7 @@
 import { clock } from "../clock";
 import { isOldEnough } from "../domain/known-account";
 import { THROTTLES, type ThrottleDecision } from "../domain/throttle";
+import { logOperatorEvent } from "../operator-log";
 import { throttleFor } from "./throttle-client";
 
 type Throttle = ReturnType<typeof throttleFor>;
@@ -71,6 +72,7 @@ export async function admitRedemption(
     return { admitted: false, retryAfterSeconds: refused(held) };
   }
   if (byEveryone.allowed) return admitted(held, () => accountDay.record());
+  logOperatorEvent({ event: "global_throttle_spent", rule: "joinGlobal", retryAfterSeconds: byEveryone.retryAfterSeconds });
 
   const addressLockdown = throttleFor(env, THROTTLES.joinAddressLockdown, who.address);
   const knownGlobal = throttleFor(env, THROTTLES.joinKnownGlobal, "all");

@@ -13,6 +13,7 @@ vi.setConfig({ testTimeout: 60_000 });
 const realNow = clock.now;
 afterEach(() => {
   clock.now = realNow;
+  vi.restoreAllMocks();
 });
 
 const DAY = 24 * 3600_000;
@@ -34,6 +35,7 @@ describe("POST /api/join global failure budget", () => {
   it(
     "refuses every attempt of unknown accounts once spent, while known accounts keep redeeming",
     async () => {
+      const warn = vi.spyOn(console, "warn");
       const org = await orgWith();
       const codes = await makeCodes(org.owner.cookie, org.id, { count: 6 });
       const budget = THROTTLES.joinGlobal.limit;
@@ -57,6 +59,10 @@ describe("POST /api/join global failure budget", () => {
       // Exactly the budget was answered (one failure was spent above); the rest refused.
       expect(statuses.filter((s) => s === 404)).toHaveLength(budget - 1);
       expect(statuses.filter((s) => s === 429)).toHaveLength(statuses.length - (budget - 1));
+      // Operators are told, with a distinct event (and no code in it).
+      const spent = warn.mock.calls.map((call) => String(call[0])).filter((line) => line.includes('"global_throttle_spent"'));
+      expect(spent.length).toBeGreaterThan(0);
+      expect(JSON.parse(spent[0]!)).toMatchObject({ event: "global_throttle_spent", rule: "joinGlobal" });
 
       // A brand-new account is refused outright, with a valid code too, which stays usable.
       const newcomer = await signUp();
