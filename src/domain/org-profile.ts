@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { queryInt } from "./strict-input";
 
 export const LIMITS = {
   name: 100,
@@ -94,10 +95,7 @@ export const eventsQuerySchema = z.object({
     .max(64)
     .optional()
     .transform((cursor) => (cursor ? cursor : undefined)),
-  limit: z.preprocess(
-    (limit) => (limit === "" ? undefined : limit),
-    z.coerce.number().int().min(1).max(LIMITS.eventsMax).optional().default(LIMITS.eventsDefault),
-  ),
+  limit: queryInt(1, LIMITS.eventsMax, LIMITS.eventsDefault),
 });
 
 /** `?all=1` (or `true`) on the volume list asks for every volume of the org. */

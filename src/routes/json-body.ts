@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import type { z } from "zod";
+import { isJsonMediaType } from "../domain/strict-input";
 import { AppError } from "../errors";
 
 export interface FieldProblem {
@@ -30,7 +31,7 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.out
 export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
   const text = await c.req.text();
   if (text.trim() === "") return parseWith(schema, {});
-  if (!c.req.header("Content-Type")?.toLowerCase().includes("application/json")) {
+  if (!isJsonMediaType(c.req.header("Content-Type"))) {
     throw new AppError("invalid_request", "Send the body as JSON with Content-Type: application/json.");
   }
   let input: unknown;
