@@ -1,13 +1,14 @@
 import type { BetterAuthOptions } from "better-auth/minimal";
 import { username } from "better-auth/plugins/username";
-import { USERNAME_PATTERN } from "../domain/account";
+import { PASSWORD_MAX, USERNAME_PATTERN } from "../domain/account";
 
 /**
  * The better-auth options that shape the database schema. Shared by the Worker and by
  * `npm run auth:schema`, so the generated schema always matches what runs.
  */
 export const authSchemaOptions = {
-  emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128 },
+  // better-auth counts UTF-16 units; our schema (domain/account.ts) counts characters, which are at most two units each.
+  emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: PASSWORD_MAX * 2 },
   plugins: [
     username({
       minUsernameLength: 3,

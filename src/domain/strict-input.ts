@@ -24,3 +24,31 @@ export function queryInt(min: number, max: number, fallback: number) {
     .transform(Number)
     .pipe(z.number().int().min(min).max(max));
 }
+
+// In a `u` regex a surrogate pair is one code point, so this matches only a LONE surrogate.
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/**
+ * The paths of every string in `input` that is not well-formed UTF-16 (a lone surrogate).
+ * Such a string cannot be stored as it was sent: UTF-8 storage would replace it with U+FFFD,
+ * so what is kept would differ from what was checked. Every input is refused on it, once,
+ * before any schema sees it.
+ */
+export function malformedStrings(input: unknown, path: string[] = []): string[] {
+  if (typeof input === "string") return LONE_SURROGATE.test(input) ? [path.join(".") || "(body)"] : [];
+  if (Array.isArray(input)) return input.flatMap((item, i) => malformedStrings(item, [...path, String(i)]));
+  if (typeof input === "object" && input !== null) {
+    return Object.entries(input).flatMap(([key, value]) => [
+      ...(LONE_SURROGATE.test(key) ? [[...path, "(key)"].join(".")] : []),
+      ...malformedStrings(value, [...path, key]),
+    ]);
+  }
+  return [];
+}
+
+/** Length in characters (code points), as the contract counts them: an emoji is one. */
+export function characterCount(text: string): number {
+  let count = 0;
+  for (const _ of text) count += 1;
+  return count;
+}

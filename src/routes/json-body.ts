@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { z } from "zod";
-import { isJsonMediaType } from "../domain/strict-input";
+import { isJsonMediaType, malformedStrings } from "../domain/strict-input";
 import { AppError } from "../errors";
 
 export interface FieldProblem {
@@ -17,6 +17,12 @@ export function fieldProblems(error: z.ZodError): FieldProblem[] {
 
 /** Parses with zod, or throws the contract's 400 `invalid_request` with the field problems. */
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const malformed = malformedStrings(input);
+  if (malformed.length > 0) {
+    throw new AppError("invalid_request", "Some text is not well-formed Unicode.", {
+      details: malformed.map((field) => ({ field, message: "Not well-formed Unicode (a lone surrogate)." })),
+    });
+  }
   const result = schema.safeParse(input);
   if (!result.success) {
     throw new AppError("invalid_request", "Some fields are not valid.", { details: fieldProblems(result.error) });
