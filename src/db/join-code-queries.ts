@@ -1,4 +1,5 @@
-import { and, asc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, isNull, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { CodeRole } from "../domain/join-code";
 import type { Db } from "./client";
 import { guard, type Statement } from "./batch";
@@ -10,6 +11,7 @@ export interface NewJoinCode {
   codeHash: string;
   hint: string;
   role: CodeRole;
+  label: string;
   createdBy: string;
   createdAt: Date;
   expiresAt: Date;
@@ -61,7 +63,7 @@ export async function findRedemptionState(db: Db, orgId: string, codeId: string,
   const [row] = await db
     .select({
       org: { id: organization.id, name: organization.name, version: organization.version },
-      code: { id: joinCode.id, role: joinCode.role, expiresAt: joinCode.expiresAt, redeemedAt: joinCode.redeemedAt, revokedAt: joinCode.revokedAt },
+      code: { id: joinCode.id, role: joinCode.role, label: joinCode.label, expiresAt: joinCode.expiresAt, redeemedAt: joinCode.redeemedAt, revokedAt: joinCode.revokedAt },
       redeemer: { id: user.id, username: user.username },
     })
     .from(joinCode)
@@ -76,6 +78,30 @@ export function isLive(code: { expiresAt: Date; redeemedAt: Date | null; revoked
   return code.redeemedAt === null && code.revokedAt === null && code.expiresAt.getTime() > now.getTime();
 }
 
+/** The org's codes of the given roles redeemed since `since`, newest use first, with who made and who used each. */
+export async function listRedeemedCodes(db: Db, orgId: string, roles: CodeRole[], since: Date) {
+  if (roles.length === 0) return [];
+  const creator = alias(user, "creator");
+  return db
+    .select({
+      id: joinCode.id,
+      hint: joinCode.hint,
+      role: joinCode.role,
+      label: joinCode.label,
+      createdAt: joinCode.createdAt,
+      createdById: joinCode.createdBy,
+      createdByUsername: creator.username,
+      redeemedAt: joinCode.redeemedAt,
+      redeemedById: joinCode.redeemedBy,
+      redeemedByUsername: user.username,
+    })
+    .from(joinCode)
+    .innerJoin(creator, eq(creator.id, joinCode.createdBy))
+    .leftJoin(user, eq(user.id, joinCode.redeemedBy))
+    .where(and(eq(joinCode.orgId, orgId), inArray(joinCode.role, roles), gte(joinCode.redeemedAt, since)))
+    .orderBy(desc(joinCode.redeemedAt), desc(joinCode.id));
+}
+
 /** The org's live codes of the given roles, oldest first, with who made each. */
 export async function listLiveCodes(db: Db, orgId: string, roles: CodeRole[], now: Date) {
   if (roles.length === 0) return [];
@@ -84,6 +110,7 @@ export async function listLiveCodes(db: Db, orgId: string, roles: CodeRole[], no
       id: joinCode.id,
       hint: joinCode.hint,
       role: joinCode.role,
+      label: joinCode.label,
       createdAt: joinCode.createdAt,
       expiresAt: joinCode.expiresAt,
       createdById: joinCode.createdBy,
@@ -95,8 +122,8 @@ export async function listLiveCodes(db: Db, orgId: string, roles: CodeRole[], no
     .orderBy(asc(joinCode.createdAt), asc(joinCode.id));
 }
 
-// D1 binds at most 100 parameters per statement; a code row binds 8.
-const ROWS_PER_INSERT = Math.floor(100 / 8);
+// D1 binds at most 100 parameters per statement; a code row binds 9.
+const ROWS_PER_INSERT = Math.floor(100 / 9);
 
 /** Inserts the codes in as few statements as the parameter limit allows. */
 export function insertCodes(db: Db, codes: NewJoinCode[]): Statement[] {

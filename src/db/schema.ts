@@ -105,6 +105,8 @@ export const joinCode = sqliteTable(
     // The last four digits, for lists ("••••-5678").
     hint: text("hint").notNull(),
     role: text("role", { enum: ["admin", "user"] }).notNull(),
+    // Who the code was meant for ("" when none was given), so whoever handed it out sees who used which.
+    label: text("label").notNull().default(""),
     createdBy: text("created_by")
       .notNull()
       .references(() => user.id),

@@ -49,9 +49,24 @@ describe("isOldEnough", () => {
 
 describe("the codes file", () => {
   it("has the header row and one line per code", () => {
-    expect(codesCsv([{ code: "0123-4567", role: "user", expiresAt: "2026-05-12T10:00:00.000Z" }])).toBe(
-      "code,role,expires_at\r\n0123-4567,user,2026-05-12T10:00:00.000Z\r\n",
+    expect(codesCsv([{ code: "0123-4567", role: "user", expiresAt: "2026-05-12T10:00:00.000Z", label: "Ada L." }])).toBe(
+      "code,role,expires_at,label\r\n0123-4567,user,2026-05-12T10:00:00.000Z,Ada L.\r\n",
     );
+  });
+
+  it.each([
+    ["=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\""],
+    ["+1 555", "'+1 555"],
+    ["-2+3", "'-2+3"],
+    ["@SUM(A1)", "'@SUM(A1)"],
+    ["\tTab", "'\tTab"],
+    ["\rCR", "\"'\rCR\""],
+    ["Smith, Jane", "\"Smith, Jane\""],
+    ["plain 42", "plain 42"],
+    ["", ""],
+  ])("writes the label %j so a spreadsheet shows it as text: %s", (label, field) => {
+    const line = codesCsv([{ code: "0123-4567", role: "user", expiresAt: "2026-05-12T10:00:00.000Z", label }]).split("\r\n")[1];
+    expect(line).toBe(`0123-4567,user,2026-05-12T10:00:00.000Z,${field}`);
   });
 
   it.each([

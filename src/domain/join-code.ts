@@ -69,9 +69,32 @@ export const redeemCodeSchema = z.strictObject({
     }),
 });
 
-export const createCodesSchema = z.strictObject({
-  count: z.int().min(1).max(MAX_CODES_PER_REQUEST).default(1),
-  role: z.enum(["user", "admin"]).default("user"),
-});
+export const MAX_LABEL_LENGTH = 100;
+
+/** How far back `?status=redeemed` lists (and how long a spent code is kept: src/domain/retention.ts). */
+export const REDEEMED_LIST_MS = 90 * 24 * 60 * 60 * 1000;
+
+/** `?status=` of the code list: live codes (the default) or those redeemed lately. */
+export const codeListQuerySchema = z.object({ status: z.enum(["live", "redeemed"]).optional() });
+
+/**
+ * `{ count?, role?, labels? }`: `labels`, when given, has exactly `count` entries (or sets the
+ * count), one per code in order; without it every label is "".
+ */
+export const createCodesSchema = z
+  .strictObject({
+    count: z.int().min(1).max(MAX_CODES_PER_REQUEST).optional(),
+    role: z.enum(["user", "admin"]).default("user"),
+    labels: z.array(z.string().trim().max(MAX_LABEL_LENGTH)).min(1).max(MAX_CODES_PER_REQUEST).optional(),
+  })
+  .superRefine((request, context) => {
+    if (request.labels && request.count !== undefined && request.labels.length !== request.count) {
+      context.addIssue({ code: "custom", path: ["labels"], message: `Give exactly ${request.count} labels, one per code.` });
+    }
+  })
+  .transform(({ count, role, labels }) => {
+    const n = labels?.length ?? count ?? 1;
+    return { count: n, role, labels: labels ?? Array.from({ length: n }, () => "") };
+  });
 
 export type CodeRole = "user" | "admin";

@@ -19,7 +19,7 @@ import { newId, newSortableId } from "../domain/ids";
 import { atLeast } from "../domain/roles";
 import { applyOnce, operationOf, refuse, type CommandInput, type CommandResult, type Decision } from "./command";
 
-export type CreateCodesInput = CommandInput & { role: CodeRole; count: number };
+export type CreateCodesInput = CommandInput & { role: CodeRole; count: number; labels?: string[] };
 export type RevokeCodeInput = CommandInput & { codeId: string };
 /** `actorId` is the person redeeming; the edge found `codeId` in `orgId` by its keyed hash. */
 export type RedeemCodeInput = CommandInput & { codeId: string };
@@ -28,6 +28,7 @@ export interface CreatedCode {
   id: string;
   code: string;
   role: CodeRole;
+  label: string;
   expiresAt: string;
 }
 
@@ -87,7 +88,7 @@ function revealCodes(made: Omit<CreatedCode, "code">[], drawn: DrawnCode[]): Com
   for (const code of made) {
     const digits = digitsById.get(code.id);
     if (digits === undefined) return refuse("conflict", "These codes were already created and cannot be shown again; create new ones.");
-    codes.push({ id: code.id, code: formatCode(digits), role: code.role, expiresAt: code.expiresAt });
+    codes.push({ id: code.id, code: formatCode(digits), role: code.role, label: code.label, expiresAt: code.expiresAt });
   }
   return { ok: true, value: { codes } };
 }
@@ -98,12 +99,13 @@ async function decideCreateCodes(db: Db, input: CreateCodesInput, at: Date, draw
   const verdict = mayCreateCodes(actor.role, input.role, input.count);
   if (!verdict.ok) return refuse(verdict.code, verdict.message);
   const expiresAt = new Date(codeExpiry(at.getTime()));
-  const rows: NewJoinCode[] = drawn.map((code) => ({
+  const rows: NewJoinCode[] = drawn.map((code, i) => ({
     id: code.id,
     orgId: input.orgId,
     codeHash: code.hash,
     hint: codeHint(code.digits),
     role: input.role,
+    label: input.labels?.[i] ?? "",
     createdBy: actor.userId,
     createdAt: at,
     expiresAt,
@@ -116,7 +118,7 @@ async function decideCreateCodes(db: Db, input: CreateCodesInput, at: Date, draw
       ...insertCodes(db, rows),
       insertAudit(db, auditEntry(input.orgId, at, AUDIT_ACTIONS.codesCreated, who, { count: input.count, role: input.role })),
     ],
-    value: { codes: rows.map((row) => ({ id: row.id, role: input.role, expiresAt: expiresAt.toISOString() })) },
+    value: { codes: rows.map((row) => ({ id: row.id, role: input.role, label: row.label, expiresAt: expiresAt.toISOString() })) },
   };
 }
 
@@ -155,7 +157,7 @@ export async function decideRedeemCode(db: Db, input: RedeemCodeInput, at: Date)
     statements: [
       ...consumeCode(db, code.id, redeemer.id, at),
       insertMembership(db, { userId: redeemer.id, orgId: org.id, role: code.role, joinedAt: at }),
-      insertAudit(db, { ...auditEntry(org.id, at, AUDIT_ACTIONS.codeRedeemed, who, { role: code.role, codeId: code.id }), target: who }),
+      insertAudit(db, { ...auditEntry(org.id, at, AUDIT_ACTIONS.codeRedeemed, who, { role: code.role, codeId: code.id, label: code.label }), target: who }),
       guardVersion(db, org.id, org.version),
       bumpVersion(db, org.id),
     ],

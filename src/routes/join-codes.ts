@@ -1,13 +1,13 @@
 import { Hono } from "hono";
 import { clock } from "../clock";
 import { createDb } from "../db/client";
-import { listLiveCodes } from "../db/join-code-queries";
-import { createCodesSchema } from "../domain/join-code";
+import { listLiveCodes, listRedeemedCodes } from "../db/join-code-queries";
+import { codeListQuerySchema, createCodesSchema, REDEEMED_LIST_MS } from "../domain/join-code";
 import { codesCsv, codesFilename } from "../domain/join-code-file";
 import { mayCreateCodes, visibleCodeRoles } from "../domain/join-code-rules";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
-import { jsonBody } from "./json-body";
+import { jsonBody, parseWith } from "./json-body";
 import { orgCommand, requireMember } from "./org-access";
 
 function wantsCsv(accept: string | undefined): boolean {
@@ -35,12 +35,31 @@ export const joinCodeRoutes = new Hono<AppEnv>()
   })
   .get("/:orgId/join-codes", async (c) => {
     const { orgId, role } = requireMember(c, "admin");
-    const rows = await listLiveCodes(createDb(c.env.DB), orgId, visibleCodeRoles(role), new Date(clock.now()));
+    const { status } = parseWith(codeListQuerySchema, c.req.query());
+    const db = createDb(c.env.DB);
+    if (status === "redeemed") {
+      const since = new Date(clock.now() - REDEEMED_LIST_MS);
+      const redeemed = await listRedeemedCodes(db, orgId, visibleCodeRoles(role), since);
+      return c.json({
+        codes: redeemed.map((row) => ({
+          id: row.id,
+          hint: row.hint,
+          role: row.role,
+          label: row.label,
+          createdBy: { userId: row.createdById, username: row.createdByUsername ?? "" },
+          createdAt: row.createdAt.toISOString(),
+          redeemedAt: row.redeemedAt?.toISOString() ?? null,
+          redeemedBy: { userId: row.redeemedById ?? "", username: row.redeemedByUsername ?? "" },
+        })),
+      });
+    }
+    const rows = await listLiveCodes(db, orgId, visibleCodeRoles(role), new Date(clock.now()));
     return c.json({
       codes: rows.map((row) => ({
         id: row.id,
         hint: row.hint,
         role: row.role,
+        label: row.label,
         createdBy: { userId: row.createdById, username: row.createdByUsername ?? "" },
         createdAt: row.createdAt.toISOString(),
         expiresAt: row.expiresAt.toISOString(),

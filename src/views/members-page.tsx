@@ -18,9 +18,19 @@ export interface LiveCodeView {
   id: string;
   hint: string;
   role: "user" | "admin";
+  label: string;
   createdByUsername: string;
   expiresAt: string;
   canRevoke: boolean;
+}
+
+/** A code used lately, so whoever handed out labelled codes sees who used which. */
+export interface RedeemedCodeView {
+  hint: string;
+  role: "user" | "admin";
+  label: string;
+  redeemedByUsername: string;
+  redeemedAt: string;
 }
 
 /** A code just made: the only time its digits are ever shown. */
@@ -32,6 +42,7 @@ export interface NewCodeView {
 
 export interface CodesView {
   live: LiveCodeView[];
+  redeemed: RedeemedCodeView[];
   canCreateAdminInvite: boolean;
   bulk: FormState;
   newCode?: NewCodeView | undefined;
@@ -141,6 +152,7 @@ function CodesSection({ codes }: { codes: CodesView }) {
         <h3>Many at once</h3>
         <FormMessage form={codes.bulk} />
         <Field form={codes.bulk} name="count" label="How many" type="number" min={1} max={50} inputMode="numeric" required hint="1 to 50 join codes, as a CSV file" />
+        <Field form={codes.bulk} name="labels" label="Labels" multiline hint="Optional: one per line (a student's name or number), one per code in order" />
         <button type="submit" class="button-secondary">
           Download codes
         </button>
@@ -149,13 +161,14 @@ function CodesSection({ codes }: { codes: CodesView }) {
       {codes.live.length === 0 ? (
         <p class="muted">No unused codes.</p>
       ) : (
-        <DataTable columns={["Code", "Role", "Created by", "Expires"]}>
+        <DataTable columns={["Code", "Role", "Label", "Created by", "Expires"]}>
               {codes.live.map((code) => (
                 <tr>
                   <td data-label="Code" class="mono">
                     {code.hint}
                   </td>
                   <td data-label="Role">{code.role === "admin" ? "Admin invite" : "Join code"}</td>
+                  <td data-label="Label">{code.label}</td>
                   <td data-label="Created by">@{code.createdByUsername}</td>
                   <td data-label="Expires">
                     <Time iso={code.expiresAt} />
@@ -171,6 +184,26 @@ function CodesSection({ codes }: { codes: CodesView }) {
                   </td>
                 </tr>
               ))}
+        </DataTable>
+      )}
+      <h3 id="redeemed-codes">Recently redeemed</h3>
+      {codes.redeemed.length === 0 ? (
+        <p class="muted">No code was used in the last 90 days.</p>
+      ) : (
+        <DataTable columns={["Code", "Role", "Label", "Redeemed by", "When"]}>
+          {codes.redeemed.map((code) => (
+            <tr>
+              <td data-label="Code" class="mono">
+                {code.hint}
+              </td>
+              <td data-label="Role">{code.role === "admin" ? "Admin invite" : "Join code"}</td>
+              <td data-label="Label">{code.label}</td>
+              <td data-label="Redeemed by">@{code.redeemedByUsername}</td>
+              <td data-label="When">
+                <Time iso={code.redeemedAt} />
+              </td>
+            </tr>
+          ))}
         </DataTable>
       )}
     </section>

@@ -106,7 +106,7 @@ describe("the dashboard in Chromium", () => {
     const slug = orgName.toLowerCase().replace(/[^a-z0-9]+/g, "-");
     expect(download.suggestedFilename()).toBe(`${slug}-join-codes-${new Date().toISOString().slice(0, 10)}.csv`);
     const lines = (await readFile(await download.path(), "utf8")).trim().split(/\r?\n/);
-    expect(lines[0]).toBe("code,role,expires_at");
+    expect(lines[0]).toBe("code,role,expires_at,label");
     expect(lines).toHaveLength(6);
     bulkCodes = lines.slice(1).map((line) => {
       const [code, role, expiresAt] = line.split(",");

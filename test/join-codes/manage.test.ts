@@ -22,7 +22,7 @@ describe("POST /api/orgs/:orgId/join-codes", () => {
     expect(response.headers.get("Cache-Control")).toBe("no-store");
     expect(response.body.codes).toHaveLength(1);
     const [code] = response.body.codes;
-    expect(code).toEqual({ id: expect.any(String), code: expect.stringMatching(/^[0-9]{4}-[0-9]{4}$/), role: "user", expiresAt: expect.any(String) });
+    expect(code).toEqual({ id: expect.any(String), code: expect.stringMatching(/^[0-9]{4}-[0-9]{4}$/), role: "user", label: "", expiresAt: expect.any(String) });
     const lifetime = Date.parse(code.expiresAt) - before;
     expect(lifetime).toBeGreaterThanOrEqual(24 * 3600_000);
     expect(lifetime).toBeLessThan(24 * 3600_000 + 60_000);
@@ -47,9 +47,9 @@ describe("POST /api/orgs/:orgId/join-codes", () => {
     expect(response.headers.get("Content-Type")).toMatch(/^text\/csv/);
     expect(response.headers.get("Content-Disposition")).toMatch(/^attachment; filename="bio-lab-7-join-codes-\d{4}-\d{2}-\d{2}\.csv"$/);
     const lines = (response.body as string).trim().split("\r\n");
-    expect(lines[0]).toBe("code,role,expires_at");
+    expect(lines[0]).toBe("code,role,expires_at,label");
     expect(lines.slice(1)).toHaveLength(3);
-    for (const line of lines.slice(1)) expect(line).toMatch(/^[0-9]{4}-[0-9]{4},user,\d{4}-\d{2}-\d{2}T[\d:.]+Z$/);
+    for (const line of lines.slice(1)) expect(line).toMatch(/^[0-9]{4}-[0-9]{4},user,\d{4}-\d{2}-\d{2}T[\d:.]+Z,$/);
     // The listed codes are the ones in the file, and they work.
     const joiner = await signUp();
     expect((await redeem(joiner.cookie, lines[1]!.split(",")[0])).status).toBe(200);
@@ -108,6 +108,7 @@ describe("GET /api/orgs/:orgId/join-codes", () => {
         id: made.id,
         hint: `••••-${made.code.slice(5)}`,
         role: "user",
+        label: "",
         createdBy: { userId: org.owner.id, username: org.owner.username },
         createdAt: expect.any(String),
         expiresAt: made.expiresAt,

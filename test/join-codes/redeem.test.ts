@@ -30,7 +30,7 @@ describe("POST /api/join", () => {
     expect(await orgVersion(org.id)).toBe(version + 1);
     const event = (await auditActions(org.id)).find((e) => e.action === "code.redeemed");
     expect(event?.actor_id).toBe(joiner.id);
-    expect(JSON.parse(event!.details)).toEqual({ role: "user", codeId: code.id });
+    expect(JSON.parse(event!.details)).toEqual({ role: "user", codeId: code.id, label: "" });
   });
 
   it.each(["12345678 as typed", "with spaces"])("accepts the code without its dash or with spaces (%s)", async (form) => {

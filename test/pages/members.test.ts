@@ -86,7 +86,7 @@ describe("/members codes", () => {
     const slug = org.name.toLowerCase().replace(/[^a-z0-9]+/g, "-");
     expect(response.headers.get("Content-Disposition")).toBe(`attachment; filename="${slug}-join-codes-${new Date().toISOString().slice(0, 10)}.csv"`);
     const lines = response.html.trim().split("\r\n");
-    expect(lines[0]).toBe("code,role,expires_at");
+    expect(lines[0]).toBe("code,role,expires_at,label");
     expect(lines.slice(1).map((line) => line.split(",")[0])).toHaveLength(5);
     expect(await liveCodes(org.owner.cookie, org.id)).toHaveLength(5);
   });

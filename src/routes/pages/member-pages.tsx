@@ -1,9 +1,9 @@
 import { Hono, type Context } from "hono";
 import { clock } from "../../clock";
 import { createDb } from "../../db/client";
-import { listLiveCodes } from "../../db/join-code-queries";
+import { listLiveCodes, listRedeemedCodes } from "../../db/join-code-queries";
 import { findMember, listMembers, type MemberRecord } from "../../db/org-queries";
-import { createCodesSchema } from "../../domain/join-code";
+import { createCodesSchema, REDEEMED_LIST_MS } from "../../domain/join-code";
 import { codesCsv, codesFilename } from "../../domain/join-code-file";
 import { mayCreateCodes, mayRevokeCode, visibleCodeRoles } from "../../domain/join-code-rules";
 import { mayChangeRole, mayRemove, mayTransfer, type MemberRef } from "../../domain/membership";
@@ -42,13 +42,22 @@ function rowActions(member: Member, target: MemberRecord): MemberRowView["action
   };
 }
 
+/** The bulk form's "Labels": one per line, trailing blank lines dropped; none at all is no labels. */
+function labelLines(text: string): string[] | undefined {
+  const lines = text.split(/\r?\n/);
+  while (lines.length > 0 && lines[lines.length - 1]!.trim() === "") lines.pop();
+  return lines.length > 0 ? lines : undefined;
+}
+
 async function renderMembers(c: Context<MemberEnv>, extras: { bulk?: FormState; newCode?: NewCodeView } = {}) {
   const member = c.var.member;
   const db = createDb(c.env.DB);
   const canInvite = mayCreateCodes(member.role, "user", 1).ok;
-  const [members, live] = await Promise.all([
+  const roles = canInvite ? visibleCodeRoles(member.role) : [];
+  const [members, live, redeemed] = await Promise.all([
     listMembers(db, member.org.id),
-    canInvite ? listLiveCodes(db, member.org.id, visibleCodeRoles(member.role), new Date(clock.now())) : Promise.resolve([]),
+    listLiveCodes(db, member.org.id, roles, new Date(clock.now())),
+    listRedeemedCodes(db, member.org.id, roles, new Date(clock.now() - REDEEMED_LIST_MS)),
   ]);
   const rows: MemberRowView[] = members.map((target) => ({ ...target, actions: rowActions(member, target) }));
   const codes: CodesView | null = canInvite
@@ -57,9 +66,17 @@ async function renderMembers(c: Context<MemberEnv>, extras: { bulk?: FormState; 
           id: code.id,
           hint: code.hint,
           role: code.role,
+          label: code.label,
           createdByUsername: code.createdByUsername ?? "",
           expiresAt: code.expiresAt.toISOString(),
           canRevoke: mayRevokeCode(member.role, code.role),
+        })),
+        redeemed: redeemed.map((code) => ({
+          hint: code.hint,
+          role: code.role,
+          label: code.label,
+          redeemedByUsername: code.redeemedByUsername ?? "",
+          redeemedAt: code.redeemedAt?.toISOString() ?? "",
         })),
         canCreateAdminInvite: mayCreateCodes(member.role, "admin", 1).ok,
         bulk: extras.bulk ?? { values: { count: "10" }, errors: {} },
@@ -115,9 +132,11 @@ export const memberPages = new Hono<MemberEnv>()
   })
   .post("/codes.csv", async (c) => {
     const { user, org } = c.var.member;
-    const values = await readForm(c, ["count"] as const);
+    const values = await readForm(c, ["count", "labels"] as const);
     try {
-      const request = parseWith(createCodesSchema, { count: numberField(values.count) ?? "", role: "user" });
+      const labels = labelLines(values.labels);
+      const count = numberField(values.count) ?? (labels && values.count.trim() === "" ? undefined : "");
+      const request = parseWith(createCodesSchema, { count, role: "user", labels });
       const { codes } = await orgClient(c.env, org.id, { actorId: user.id }).createCodes(request);
       return c.body(codesCsv(codes), 200, {
         "Content-Type": "text/csv; charset=utf-8",

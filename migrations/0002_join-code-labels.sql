@@ -1,0 +1,1 @@
+ALTER TABLE `join_code` ADD `label` text DEFAULT '' NOT NULL;
