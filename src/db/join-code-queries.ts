@@ -78,18 +78,23 @@ export function isLive(code: { expiresAt: Date; redeemedAt: Date | null; revoked
   return code.redeemedAt === null && code.revokedAt === null && code.expiresAt.getTime() > now.getTime();
 }
 
+/** What every list shows of a code, beside who made it (joined under the caller's alias). */
+const codeSummaryColumns = {
+  id: joinCode.id,
+  hint: joinCode.hint,
+  role: joinCode.role,
+  label: joinCode.label,
+  createdAt: joinCode.createdAt,
+  createdById: joinCode.createdBy,
+};
+
 /** The org's codes of the given roles redeemed since `since`, newest use first, with who made and who used each. */
 export async function listRedeemedCodes(db: Db, orgId: string, roles: CodeRole[], since: Date) {
   if (roles.length === 0) return [];
   const creator = alias(user, "creator");
   return db
     .select({
-      id: joinCode.id,
-      hint: joinCode.hint,
-      role: joinCode.role,
-      label: joinCode.label,
-      createdAt: joinCode.createdAt,
-      createdById: joinCode.createdBy,
+      ...codeSummaryColumns,
       createdByUsername: creator.username,
       redeemedAt: joinCode.redeemedAt,
       redeemedById: joinCode.redeemedBy,
@@ -107,13 +112,8 @@ export async function listLiveCodes(db: Db, orgId: string, roles: CodeRole[], no
   if (roles.length === 0) return [];
   return db
     .select({
-      id: joinCode.id,
-      hint: joinCode.hint,
-      role: joinCode.role,
-      label: joinCode.label,
-      createdAt: joinCode.createdAt,
+      ...codeSummaryColumns,
       expiresAt: joinCode.expiresAt,
-      createdById: joinCode.createdBy,
       createdByUsername: user.username,
     })
     .from(joinCode)

@@ -1,3 +1,5 @@
+import { REDEEMED_LIST_MS } from "./join-code";
+
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The Idempotency-Key lifetime: after it, the same key is a new request (docs/api-organizations.md). */
@@ -11,7 +13,7 @@ export const RETENTION = {
   /** Operation records: the key's lifetime. */
   operationMs: IDEMPOTENCY_KEY_LIFETIME_MS,
   /** Join codes, after use, revocation or expiry: the redeemed list shows 90 days. */
-  joinCodeMs: 90 * DAY_MS,
+  joinCodeMs: REDEEMED_LIST_MS,
   /** The audit log: one year. */
   auditEventMs: 365 * DAY_MS,
   /** Sessions and better-auth verification rows: once expired. */

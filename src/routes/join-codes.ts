@@ -14,6 +14,18 @@ function wantsCsv(accept: string | undefined): boolean {
   return accept?.toLowerCase().includes("text/csv") ?? false;
 }
 
+/** The fields both code lists answer with (never the code: only its hint). */
+function codeSummary(row: { id: string; hint: string; role: string; label: string; createdAt: Date; createdById: string; createdByUsername: string | null }) {
+  return {
+    id: row.id,
+    hint: row.hint,
+    role: row.role,
+    label: row.label,
+    createdBy: { userId: row.createdById, username: row.createdByUsername ?? "" },
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
 export const joinCodeRoutes = new Hono<AppEnv>()
   .post("/:orgId/join-codes", async (c) => {
     const { principal, role } = requireMember(c, "admin");
@@ -42,12 +54,7 @@ export const joinCodeRoutes = new Hono<AppEnv>()
       const redeemed = await listRedeemedCodes(db, orgId, visibleCodeRoles(role), since);
       return c.json({
         codes: redeemed.map((row) => ({
-          id: row.id,
-          hint: row.hint,
-          role: row.role,
-          label: row.label,
-          createdBy: { userId: row.createdById, username: row.createdByUsername ?? "" },
-          createdAt: row.createdAt.toISOString(),
+          ...codeSummary(row),
           redeemedAt: row.redeemedAt?.toISOString() ?? null,
           redeemedBy: { userId: row.redeemedById ?? "", username: row.redeemedByUsername ?? "" },
         })),
@@ -56,12 +63,7 @@ export const joinCodeRoutes = new Hono<AppEnv>()
     const rows = await listLiveCodes(db, orgId, visibleCodeRoles(role), new Date(clock.now()));
     return c.json({
       codes: rows.map((row) => ({
-        id: row.id,
-        hint: row.hint,
-        role: row.role,
-        label: row.label,
-        createdBy: { userId: row.createdById, username: row.createdByUsername ?? "" },
-        createdAt: row.createdAt.toISOString(),
+        ...codeSummary(row),
         expiresAt: row.expiresAt.toISOString(),
       })),
     });

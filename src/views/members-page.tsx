@@ -164,11 +164,7 @@ function CodesSection({ codes }: { codes: CodesView }) {
         <DataTable columns={["Code", "Role", "Label", "Created by", "Expires"]}>
               {codes.live.map((code) => (
                 <tr>
-                  <td data-label="Code" class="mono">
-                    {code.hint}
-                  </td>
-                  <td data-label="Role">{code.role === "admin" ? "Admin invite" : "Join code"}</td>
-                  <td data-label="Label">{code.label}</td>
+                  <CodeCells code={code} />
                   <td data-label="Created by">@{code.createdByUsername}</td>
                   <td data-label="Expires">
                     <Time iso={code.expiresAt} />
@@ -193,11 +189,7 @@ function CodesSection({ codes }: { codes: CodesView }) {
         <DataTable columns={["Code", "Role", "Label", "Redeemed by", "When"]}>
           {codes.redeemed.map((code) => (
             <tr>
-              <td data-label="Code" class="mono">
-                {code.hint}
-              </td>
-              <td data-label="Role">{code.role === "admin" ? "Admin invite" : "Join code"}</td>
-              <td data-label="Label">{code.label}</td>
+              <CodeCells code={code} />
               <td data-label="Redeemed by">@{code.redeemedByUsername}</td>
               <td data-label="When">
                 <Time iso={code.redeemedAt} />
@@ -207,5 +199,18 @@ function CodesSection({ codes }: { codes: CodesView }) {
         </DataTable>
       )}
     </section>
+  );
+}
+
+/** The cells both code tables open with: the hint, what kind of code, its label. */
+function CodeCells({ code }: { code: { hint: string; role: "user" | "admin"; label: string } }) {
+  return (
+    <>
+      <td data-label="Code" class="mono">
+        {code.hint}
+      </td>
+      <td data-label="Role">{code.role === "admin" ? "Admin invite" : "Join code"}</td>
+      <td data-label="Label">{code.label}</td>
+    </>
   );
 }
