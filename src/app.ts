@@ -22,6 +22,18 @@ import { pageRoutes } from "./routes/pages";
 
 const MAX_BODY_BYTES = 64 * 1024;
 
+/** The PUT paths whose body is bytes, not JSON: archives, volume files, upload parts (also through the agent paths). */
+const BYTE_UPLOAD_PATHS = [
+  /^\/api\/orgs\/[^/]+\/projects\/[^/]+\/archive$/,
+  /^\/api\/orgs\/[^/]+\/volumes\/[^/]+\/files\/.+$/,
+  /^\/api\/orgs\/[^/]+\/volumes\/[^/]+\/uploads\/[^/]+\/parts\/[^/]+$/,
+  /^\/api\/agent\/jobs\/[^/]+\/volumes\/[^/]+\/files\/.+$/,
+];
+
+export function isByteUpload(path: string): boolean {
+  return BYTE_UPLOAD_PATHS.some((pattern) => pattern.test(path));
+}
+
 export function buildApp() {
   const app = new Hono<AppEnv>();
 
@@ -44,14 +56,14 @@ export function buildApp() {
       referrerPolicy: "same-origin",
     }),
   );
-  app.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new AppError("too_large", `The request body is over ${MAX_BODY_BYTES / 1024} KiB.`);
-      },
-    }),
-  );
+  const jsonBodyLimit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new AppError("too_large", `The request body is over ${MAX_BODY_BYTES / 1024} KiB.`);
+    },
+  });
+  // Raw-byte uploads stream to R2 under their own limit (100 MiB a request), checked by their routes.
+  app.use((c, next) => (c.req.method === "PUT" && isByteUpload(c.req.path) ? next() : jsonBodyLimit(c, next)));
   app.use(requireSameOrigin);
   app.use(resolvePrincipal);
 

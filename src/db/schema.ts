@@ -93,6 +93,34 @@ export const volume = sqliteTable(
   (table) => [index("volume_org_owner_idx").on(table.orgId, table.ownerId)],
 );
 
+/**
+ * A project: the code a job runs, one archive replaced by upload. Each upload is its own R2
+ * object (`archive_key`, never overwritten), so a job queued with an archive keeps those bytes
+ * (it copies the key and sha256) while the project moves on; an archive nobody points at is swept.
+ */
+export const project = sqliteTable(
+  "project",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organization.id),
+    ownerId: text("owner_id")
+      .notNull()
+      .references(() => user.id),
+    name: text("name").notNull(),
+    // lower(name): names are unique in the org, case-insensitively.
+    nameKey: text("name_key").notNull(),
+    description: text("description").notNull().default(""),
+    archiveKey: text("archive_key"),
+    archiveSize: integer("archive_size"),
+    archiveSha256: text("archive_sha256"),
+    archiveUploadedAt: integer("archive_uploaded_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex("project_org_name_idx").on(table.orgId, table.nameKey), index("project_org_owner_idx").on(table.orgId, table.ownerId)],
+);
+
 export const joinCode = sqliteTable(
   "join_code",
   {
