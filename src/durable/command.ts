@@ -63,12 +63,16 @@ async function answerReplay<T>(db: Db, op: Operation, prior: StoredOperation): P
  * A guard or constraint failure means a writer outside this queue (another org's object, or
  * a bug) changed state between read and write: the batch rolled back whole, and the command
  * is decided again on the new state, once.
+ *
+ * `committed` runs once a batch that changed the org committed (not for a replay, a refusal
+ * or a decision with nothing to write): the open pages are told from there.
  */
 export async function applyOnce<T>(
   db: Db,
   op: Operation,
   decide: () => Promise<Decision<T>>,
   mapConstraint: (error: unknown) => ErrorCode | null = () => null,
+  committed: (value: T) => void = () => undefined,
 ): Promise<CommandResult<T>> {
   for (let attempt = 0; ; attempt += 1) {
     // In parallel: a decision only reads, so one made for an operation already applied is dropped.
@@ -80,6 +84,7 @@ export async function applyOnce<T>(
       const record = { id: op.id, orgId: op.orgId, fingerprint: op.fingerprint, at: op.at, result };
       const batch: [Statement, ...Statement[]] = [insertOperation(db, record), ...decision.statements];
       await db.batch(batch);
+      if (decision.statements.length > 0) committed(decision.value);
       return result;
     } catch (error) {
       const mapped = mapConstraint(error);

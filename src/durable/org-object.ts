@@ -3,6 +3,19 @@ import { clock } from "../clock";
 import { isUniqueViolation } from "../db/batch";
 import { loadConfig } from "../config";
 import { createDb, type Db } from "../db/client";
+import { findMember } from "../db/org-queries";
+import {
+  CLOSE_REMOVED,
+  CLOSE_ROLE_CHANGED,
+  LIVE_ORG_HEADER,
+  LIVE_USER_HEADER,
+  changedMessage,
+  roleTag,
+  userTag,
+  type LiveEffect,
+  type LiveTopic,
+  type SocketClosure,
+} from "../domain/live";
 import type { ErrorCode } from "../errors";
 import { applyOnce, operationOf, type CommandInput, type CommandResult, type Decision } from "./command";
 import { createCodes, decideRedeemCode, decideRevokeCode, type CreateCodesInput, type RedeemCodeInput, type RevokeCodeInput } from "./join-code-commands";
@@ -38,14 +51,28 @@ export function mapConstraint(error: unknown): ErrorCode | null {
   return null;
 }
 
+/** A departure ends a membership, moves volumes and deregisters machines; an Admin's changes the leadership. */
+const DEPARTURE_TOPICS: LiveTopic[] = ["members", "org", "machines"];
+
+/** How every command is applied: what it tells the open pages, and whether a replay may outlive the actor's membership. */
+export type CommandOptions<T> = LiveEffect<T> & { replayAfterDeparture?: boolean };
+
 /**
  * One object per organization, reached with `env.ORG.getByName(orgId)`. Every mutation of the
  * org runs through its serial queue: read fresh state from D1, decide with domain/ rules,
  * write in one atomic batch with guards. It keeps no state of its own, so it needs no
  * start-up and an eviction loses nothing; D1 (with the operation record) is the truth.
+ * Its members' live-update sockets are hibernatable (docs/live-updates.md): the runtime holds
+ * them while the object sleeps, so they keep no timer and no memory of their own either.
  */
 export class OrgObject extends DurableObject<Env> {
   readonly #queue = new SerialQueue();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    // Answered by the runtime without waking the object.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
+  }
 
   protected serially<T>(task: () => Promise<T>): Promise<T> {
     return this.#queue.run(task);
@@ -60,69 +87,145 @@ export class OrgObject extends DurableObject<Env> {
    * Every command: in the queue, on fresh state, once per operation id. A replay is answered
    * here from the stored result, after the actor's current membership (see applyOnce).
    */
-  protected command<T>(
-    input: CommandInput,
-    decide: (db: Db, at: Date) => Promise<Decision<T>>,
-    options: { replayAfterDeparture?: boolean } = {},
-  ): Promise<CommandResult<T>> {
+  protected command<T>(input: CommandInput, decide: (db: Db, at: Date) => Promise<Decision<T>>, options: CommandOptions<T>): Promise<CommandResult<T>> {
     return this.serially(() => {
       const db = this.db();
       const at = new Date(clock.now());
-      return applyOnce(db, operationOf(input, at, options.replayAfterDeparture), () => decide(db, at), mapConstraint);
+      return applyOnce(db, operationOf(input, at, options.replayAfterDeparture), () => decide(db, at), mapConstraint, (value) =>
+        this.announce(options.topics, options.closes?.(value) ?? [], at),
+      );
     });
   }
 
+  // live updates (docs/live-updates.md)
+
+  /**
+   * A member's live socket, forwarded by the Worker after it authenticated the caller
+   * (src/routes/live.ts). Accepted in the queue on a fresh read of the membership, so a
+   * removal committed meanwhile cannot leave a socket of the removed member open.
+   */
+  override async fetch(request: Request): Promise<Response> {
+    const userId = request.headers.get(LIVE_USER_HEADER);
+    const orgId = request.headers.get(LIVE_ORG_HEADER);
+    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket" || !userId || !orgId) return new Response(null, { status: 400 });
+    return this.serially(async () => {
+      const member = await findMember(this.db(), orgId, userId);
+      if (!member) return Response.json({ error: { code: "not_found", message: "Not found." } }, { status: 404 });
+      const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
+      this.ctx.acceptWebSocket(server, [userTag(userId), roleTag(member.role)]);
+      return new Response(null, { status: 101, webSocket: client });
+    });
+  }
+
+  /** Clients only ever send `ping`, which the runtime answers; anything else is ignored. */
+  override webSocketMessage(): void {}
+
+  override webSocketClose(ws: WebSocket, code: number): void {
+    // Complete the closing handshake; on runtimes that already did, close() throws harmlessly.
+    try {
+      ws.close(code >= 3000 && code <= 4999 ? code : 1000);
+    } catch {
+      // already closed
+    }
+  }
+
+  /** After a commit: close the sockets the change ends, then tell every other socket what changed. */
+  protected announce(topics: readonly LiveTopic[], closures: SocketClosure[], at: Date): void {
+    const closed = new Set<WebSocket>();
+    for (const { userId, code } of closures) {
+      for (const ws of this.ctx.getWebSockets(userTag(userId))) {
+        closed.add(ws);
+        try {
+          ws.close(code, code === CLOSE_REMOVED ? "no longer a member" : "role changed");
+        } catch {
+          // already closing
+        }
+      }
+    }
+    const message = changedMessage(topics, at);
+    for (const ws of this.ctx.getWebSockets()) {
+      if (closed.has(ws)) continue;
+      try {
+        ws.send(message);
+      } catch {
+        // closing: the client reconnects and refetches anyway
+      }
+    }
+  }
+
   createOrg(input: CreateOrgInput) {
-    return this.command(input, (db, at) => decideCreateOrg(db, input, at));
+    return this.command(input, (db, at) => decideCreateOrg(db, input, at), { topics: ["org", "members"] });
   }
 
   updateProfile(input: UpdateProfileInput) {
-    return this.command(input, (db, at) => decideUpdateProfile(db, input, at));
+    return this.command(input, (db, at) => decideUpdateProfile(db, input, at), { topics: ["org"] });
   }
 
   changeRole(input: ChangeRoleInput) {
-    return this.command(input, (db, at) => decideChangeRole(db, input, at));
+    // The dashboard lists the leadership, so a role change is also an "org" change.
+    return this.command(input, (db, at) => decideChangeRole(db, input, at), {
+      topics: ["members", "org"],
+      closes: ({ member }) => (input.role === "user" ? [{ userId: member.userId, code: CLOSE_ROLE_CHANGED }] : []),
+    });
   }
 
   removeMember(input: RemoveMemberInput) {
-    return this.command(input, (db, at) => decideRemoveMember(db, input, at));
+    return this.command(input, (db, at) => decideRemoveMember(db, input, at), {
+      topics: DEPARTURE_TOPICS,
+      closes: ({ removed }) => [{ userId: removed, code: CLOSE_REMOVED }],
+    });
   }
 
   transferOwnership(input: TransferInput) {
-    return this.command(input, (db, at) => decideTransfer(db, input, at));
+    // The former Owner is now an Admin: their pages reload with that role (docs/live-updates.md).
+    return this.command(input, (db, at) => decideTransfer(db, input, at), {
+      topics: ["members", "org"],
+      closes: ({ previousOwner }) => [{ userId: previousOwner.userId, code: CLOSE_ROLE_CHANGED }],
+    });
   }
 
   leave(input: CommandInput) {
     // The stored answer of one's own departure says nothing about the org: a lost answer stays retryable.
-    return this.command(input, (db, at) => decideLeave(db, input, at), { replayAfterDeparture: true });
+    return this.command(input, (db, at) => decideLeave(db, input, at), {
+      replayAfterDeparture: true,
+      topics: DEPARTURE_TOPICS,
+      closes: ({ left }) => [{ userId: left, code: CLOSE_REMOVED }],
+    });
   }
 
   createMachine(input: CreateMachineInput) {
-    return this.command(input, (db, at) => decideCreateMachine(db, input, at));
+    return this.command(input, (db, at) => decideCreateMachine(db, input, at), { topics: ["machines"] });
   }
 
   deleteMachine(input: DeleteResourceInput) {
-    return this.command(input, (db) => decideDeleteResource(db, "machine", input));
+    return this.command(input, (db) => decideDeleteResource(db, "machine", input), { topics: ["machines"] });
   }
 
   createVolume(input: CreateVolumeInput) {
-    return this.command(input, (db, at) => decideCreateVolume(db, input, at));
+    // Volumes are machine resources to the pages: "machines" is the topic of both.
+    return this.command(input, (db, at) => decideCreateVolume(db, input, at), { topics: ["machines"] });
   }
 
   deleteVolume(input: DeleteResourceInput) {
-    return this.command(input, (db) => decideDeleteResource(db, "volume", input));
+    return this.command(input, (db) => decideDeleteResource(db, "volume", input), { topics: ["machines"] });
   }
 
   // join-code commands (src/durable/join-code-commands.ts)
   createCodes(input: CreateCodesInput) {
-    return this.serially(() => createCodes(this.db(), input, new Date(clock.now()), loadConfig(this.env).codeHashSecret));
+    return this.serially(async () => {
+      const at = new Date(clock.now());
+      const result = await createCodes(this.db(), input, at, loadConfig(this.env).codeHashSecret);
+      // Only a fresh commit is ok: a replay cannot show its codes again and is refused.
+      if (result.ok) this.announce(["codes"], [], at);
+      return result;
+    });
   }
 
   revokeCode(input: RevokeCodeInput) {
-    return this.command(input, (db, at) => decideRevokeCode(db, input, at));
+    return this.command(input, (db, at) => decideRevokeCode(db, input, at), { topics: ["codes"] });
   }
 
   redeemCode(input: RedeemCodeInput) {
-    return this.command(input, (db, at) => decideRedeemCode(db, input, at));
+    return this.command(input, (db, at) => decideRedeemCode(db, input, at), { topics: ["members", "codes", "org"] });
   }
 }

@@ -1,3 +1,4 @@
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { loadConfig } from "../config";
 import type { AppEnv } from "../env";
@@ -20,6 +21,15 @@ export const requireSameOrigin = createMiddleware<AppEnv>(async (c, next) => {
   if (source !== own) throw new AppError("csrf");
   return next();
 });
+
+/**
+ * For a GET that still carries the cookie's authority (the live socket's upgrade, which the
+ * middleware above lets through as a safe method): the browser must name our own origin.
+ */
+export function requireOwnOrigin(c: Context<AppEnv>): void {
+  const own = loadConfig(c.env).pinnedOrigin ?? new URL(c.req.url).origin;
+  if (requestSource(c.req.header("Origin"), c.req.header("Referer")) !== own) throw new AppError("csrf");
+}
 
 function requestSource(origin: string | undefined, referer: string | undefined): string | null {
   if (origin && origin !== "null") return origin;
