@@ -91,8 +91,12 @@ export class OrgObject extends DurableObject<Env> {
     return this.serially(() => {
       const db = this.db();
       const at = new Date(clock.now());
-      return applyOnce(db, operationOf(input, at, options.replayAfterDeparture), () => decide(db, at), mapConstraint, (value) =>
-        this.announce(options.topics, options.closes?.(value) ?? [], at),
+      return applyOnce(
+        db,
+        operationOf(input, at, options.replayAfterDeparture),
+        () => decide(db, at),
+        mapConstraint,
+        (value) => this.announce(options.topics, options.closes?.(value) ?? [], at),
       );
     });
   }
