@@ -1,0 +1,71 @@
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium, newAccount, newPerson, signUpInPage, uniqueName } from "./browser.ts";
+
+/** Two people in two browsers: what one does shows on the other's open page without a reload. */
+let browser: Browser;
+const people: BrowserContext[] = [];
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await Promise.all(people.map((context) => context.close()));
+  await browser?.close();
+});
+
+async function personPage(): Promise<Page> {
+  const context = await newPerson(browser);
+  people.push(context);
+  return context.newPage();
+}
+
+/** A mark only this very document carries: gone after any reload or navigation. */
+const markDocument = (page: Page) => page.evaluate(() => ((window as unknown as { liveMark: number }).liveMark = 1));
+const stillSameDocument = (page: Page) => page.evaluate(() => (window as unknown as { liveMark?: number }).liveMark === 1);
+
+describe("open pages stay current", () => {
+  const orgName = uniqueName("Live Lab ");
+  const owner = newAccount("owner");
+  const student = newAccount("student");
+  let ownerPage: Page;
+  let studentPage: Page;
+
+  it("shows a member who joins in another browser on the Owner's open member list", async () => {
+    ownerPage = await personPage();
+    await signUpInPage(ownerPage, owner);
+    await ownerPage.getByLabel("Organization name", { exact: true }).fill(orgName);
+    await ownerPage.getByRole("button", { name: "Create organization" }).click();
+    await ownerPage.waitForURL((url: URL) => url.pathname === "/");
+    await ownerPage.getByRole("link", { name: "Members" }).click();
+    await ownerPage.getByRole("button", { name: "Generate code" }).click();
+    const code = (await ownerPage.locator("output.code").textContent()) ?? "";
+    expect(code).toMatch(/^\d{4}-\d{4}$/);
+    await ownerPage.goto("/members");
+    await markDocument(ownerPage);
+    // The member list's row of the student is the one with a button to remove them.
+    const removeStudent = ownerPage.getByRole("button", { name: `Remove ${student.username}` });
+    expect(await removeStudent.count()).toBe(0);
+
+    studentPage = await personPage();
+    await signUpInPage(studentPage, student);
+    await studentPage.getByLabel("Join code", { exact: true }).fill(code);
+    await studentPage.getByRole("button", { name: "Join", exact: true }).click();
+    await studentPage.waitForURL((url: URL) => url.pathname === "/");
+
+    await expect.poll(() => removeStudent.count(), { timeout: 5_000 }).toBe(1);
+    expect(await stillSameDocument(ownerPage)).toBe(true);
+    // The used code moved from the live list to the redeemed one.
+    expect(await ownerPage.getByRole("row").filter({ hasText: `@${student.username}` }).count()).toBe(2);
+  });
+
+  it("sends the removed member's open page to account setup", async () => {
+    await studentPage.goto("/members");
+    await markDocument(studentPage);
+    await ownerPage.getByRole("button", { name: `Remove ${student.username}` }).click();
+    await expect.poll(() => ownerPage.getByRole("status").textContent()).toContain(`@${student.username} is removed`);
+    await studentPage.waitForURL((url: URL) => url.pathname === "/setup", { timeout: 5_000 });
+    await expect.poll(() => studentPage.getByLabel("Join code", { exact: true }).count()).toBe(1);
+  });
+});
