@@ -81,6 +81,8 @@
     let refreshing = false;
     let refreshAgain = false;
     let deferred = false;
+    let navigatedAt = -Infinity;
+    const NAVIGATION_GRACE_MS = 5000;
 
     function connect() {
       const scheme = location.protocol === "https:" ? "wss:" : "ws:";
@@ -109,14 +111,22 @@
       ws.addEventListener("close", (event) => {
         clearInterval(pinger);
         if (socket !== ws || hidden) return;
-        if (event.code === 4001) return location.assign("/setup");
-        if (event.code === 4003) return location.reload();
+        if (event.code === 4001) return afterNavigation(() => location.assign("/setup"));
+        if (event.code === 4003) return afterNavigation(() => location.reload());
         // Refused at the door: perhaps no longer a member, or signed out meanwhile.
         if (!opened) checkMembership();
         const wait = delay * (0.5 + Math.random());
         delay = Math.min(delay * 2, MAX_DELAY);
         setTimeout(() => socket === ws && !hidden && connect(), wait);
       });
+    }
+
+    // The person's own form post (leaving, a transfer) closes their socket before its answer
+    // arrives: going elsewhere then would cancel that answer and its message. Give it time.
+    function afterNavigation(action) {
+      const since = performance.now() - navigatedAt;
+      if (since >= NAVIGATION_GRACE_MS) return action();
+      setTimeout(() => hidden || action(), NAVIGATION_GRACE_MS - since);
     }
 
     async function checkMembership() {
@@ -159,7 +169,7 @@
       }
       refreshing = true;
       try {
-        const response = await fetch(location.href, { credentials: "same-origin", headers: { Accept: "text/html" } });
+        const response = await fetch(location.href, { credentials: "same-origin", headers: { Accept: "text/html", "X-Cohort-Live-Refetch": "1" } });
         if (response.redirected && new URL(response.url).pathname !== location.pathname) return location.assign(response.url);
         if (!response.ok) return;
         const page = new DOMParser().parseFromString(await response.text(), "text/html");
@@ -204,6 +214,7 @@
       deferred = false;
       setTimeout(refresh, 0);
     });
+    window.addEventListener("beforeunload", () => (navigatedAt = performance.now()));
     // Leaving closes the socket; coming back (the back button's cache) opens it and catches up.
     window.addEventListener("pagehide", () => {
       hidden = true;

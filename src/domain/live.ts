@@ -47,6 +47,12 @@ export const roleTag = (role: Role) => `role:${role}`;
 export const LIVE_USER_HEADER = "X-Cohort-Live-User";
 export const LIVE_ORG_HEADER = "X-Cohort-Live-Org";
 
+/**
+ * Sent by the page script on its refetch: that render leaves the flash message for the page a
+ * form post is being redirected to (the script keeps the one it already shows).
+ */
+export const LIVE_REFETCH_HEADER = "X-Cohort-Live-Refetch";
+
 /** What each page shows; a page without an entry refetches on every change. */
 export const PAGE_TOPICS = {
   dashboard: ["org", "members"],

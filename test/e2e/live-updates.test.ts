@@ -57,7 +57,60 @@ describe("open pages stay current", () => {
     await expect.poll(() => removeStudent.count(), { timeout: 5_000 }).toBe(1);
     expect(await stillSameDocument(ownerPage)).toBe(true);
     // The used code moved from the live list to the redeemed one.
-    expect(await ownerPage.getByRole("row").filter({ hasText: `@${student.username}` }).count()).toBe(2);
+    expect(
+      await ownerPage
+        .getByRole("row")
+        .filter({ hasText: `@${student.username}` })
+        .count(),
+    ).toBe(2);
+  });
+
+  it("holds an update back while a field has unsent input, and applies it once the field is given up", async () => {
+    await ownerPage.getByRole("button", { name: `Promote ${student.username}` }).click();
+    await expect.poll(() => ownerPage.getByRole("status").textContent()).toContain(`@${student.username} is now an Admin`);
+    await studentPage.goto("/members");
+    await markDocument(ownerPage);
+    const labels = ownerPage.getByLabel("Labels", { exact: true });
+    await labels.fill("alice\nbob");
+    const madeByStudent = ownerPage.getByRole("row").filter({ hasText: `@${student.username}` });
+    const before = await madeByStudent.count();
+
+    await studentPage.getByRole("button", { name: "Generate code" }).click();
+    await studentPage.locator("output.code").waitFor();
+    await ownerPage.waitForTimeout(1_500);
+    expect(await labels.inputValue()).toBe("alice\nbob");
+    expect(await madeByStudent.count()).toBe(before);
+
+    await labels.fill("");
+    await labels.blur();
+    await expect.poll(() => madeByStudent.count(), { timeout: 5_000 }).toBe(before + 1);
+    expect(await stillSameDocument(ownerPage)).toBe(true);
+  });
+
+  it("reloads a demoted Admin's open page with the new role", async () => {
+    await studentPage.goto("/members");
+    expect(await studentPage.locator(".account-name").textContent()).toContain("Admin");
+    await markDocument(studentPage);
+    await ownerPage.getByRole("button", { name: `Demote ${student.username}` }).click();
+    await expect.poll(() => ownerPage.getByRole("status").textContent()).toContain(`@${student.username} is now a User`);
+    await expect.poll(() => stillSameDocument(studentPage), { timeout: 5_000 }).toBe(false);
+    await expect.poll(() => studentPage.locator(".account-name").textContent()).toContain("User");
+    expect(new URL(studentPage.url()).pathname).toBe("/members");
+  });
+
+  it("keeps the answer of one's own leaving: the page lands on setup with its message", async () => {
+    await studentPage.goto("/settings");
+    await studentPage.getByRole("button", { name: "Leave this organization" }).click();
+    await studentPage.waitForURL("**/setup");
+    expect(await studentPage.getByRole("status").textContent()).toContain(`You left ${orgName}`);
+    // Back in for the next step, with a fresh code.
+    await ownerPage.goto("/members");
+    await ownerPage.getByRole("button", { name: "Generate code" }).click();
+    const code = (await ownerPage.locator("output.code").textContent()) ?? "";
+    await studentPage.getByLabel("Join code", { exact: true }).fill(code);
+    await studentPage.getByRole("button", { name: "Join", exact: true }).click();
+    await studentPage.waitForURL((url: URL) => url.pathname === "/");
+    await ownerPage.goto("/members");
   });
 
   it("sends the removed member's open page to account setup", async () => {

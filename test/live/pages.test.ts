@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { signUp } from "../support/factories";
 import { orgWith } from "../support/org-factories";
-import { page } from "../pages/page-client";
+import { page, withCookies } from "../pages/page-client";
 
 const mainTag = (html: string) => html.match(/<main[^>]*>/)?.[0] ?? "";
 
@@ -34,5 +34,17 @@ describe("member pages declare what they show, for the live script", () => {
     const loner = await signUp();
     expect((await page("/setup", { cookie: loner.cookie.cookie })).html).not.toContain("data-live-org");
     expect((await page("/sign-in")).html).not.toContain("data-live-org");
+  });
+
+  it("leaves the flash message of a form post for its own page when the script refetches meanwhile", async () => {
+    const org = await orgWith({ users: 1 });
+    const sam = org.users[0]!;
+    const posted = await page(`/members/${sam.id}/role`, { cookie: org.owner.cookie.cookie, form: { role: "admin" } });
+    expect(posted.status).toBe(303);
+    const cookie = withCookies(org.owner.cookie.cookie, posted);
+    const refetch = await page("/members", { cookie, headers: { "X-Cohort-Live-Refetch": "1" } });
+    expect(refetch.html).not.toContain("is now an Admin");
+    expect(refetch.headers.getSetCookie().join()).not.toContain("cohort.flash");
+    expect((await page("/members", { cookie })).html).toContain(`@${sam.username} is now an Admin`);
   });
 });

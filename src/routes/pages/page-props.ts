@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { pageTopics } from "../../domain/live";
+import { LIVE_REFETCH_HEADER, pageTopics } from "../../domain/live";
 import type { NavKey } from "../../views/components/site-header";
 import type { PageProps } from "../../views/layout";
 import { takeFlash } from "./flash";
@@ -8,7 +8,8 @@ import { memberViewer, type MemberEnv } from "./guards";
 /** The layout's props for a member page: the org in the header, the nav, any flash message. */
 export function memberPageProps(c: Context<MemberEnv>, title: string, current?: NavKey): PageProps {
   const live = { orgId: c.var.member.org.id, topics: pageTopics(current), refetch: c.req.method === "GET" };
-  return { title, current, viewer: memberViewer(c.var.member), flash: takeFlash(c), live };
+  const flash = c.req.header(LIVE_REFETCH_HEADER) === undefined ? takeFlash(c) : null;
+  return { title, current, viewer: memberViewer(c.var.member), flash, live };
 }
 
 /**
