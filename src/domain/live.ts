@@ -37,6 +37,9 @@ export interface LiveEffect<T> {
   closes?: (value: T) => SocketClosure[];
 }
 
+/** Open pages a member may have on one org at once; more is a runaway script, refused with 429. */
+export const MAX_SOCKETS_PER_MEMBER = 32;
+
 export const userTag = (userId: string) => `user:${userId}`;
 export const roleTag = (role: Role) => `role:${role}`;
 

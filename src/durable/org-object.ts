@@ -9,6 +9,7 @@ import {
   CLOSE_ROLE_CHANGED,
   LIVE_ORG_HEADER,
   LIVE_USER_HEADER,
+  MAX_SOCKETS_PER_MEMBER,
   changedMessage,
   roleTag,
   userTag,
@@ -16,7 +17,7 @@ import {
   type LiveTopic,
   type SocketClosure,
 } from "../domain/live";
-import type { ErrorCode } from "../errors";
+import { AppError, type ErrorCode } from "../errors";
 import { applyOnce, operationOf, type CommandInput, type CommandResult, type Decision } from "./command";
 import { createCodes, decideRedeemCode, decideRevokeCode, type CreateCodesInput, type RedeemCodeInput, type RevokeCodeInput } from "./join-code-commands";
 import {
@@ -49,6 +50,10 @@ export function mapConstraint(error: unknown): ErrorCode | null {
   // The one-Owner partial index (on org_id where role = 'owner').
   if (isUniqueViolation(error, "membership.org_id")) return "conflict";
   return null;
+}
+
+function errorResponse(error: AppError): Response {
+  return Response.json(error.toBody(), { status: error.status });
 }
 
 /** A departure ends a membership, moves volumes and deregisters machines; an Admin's changes the leadership. */
@@ -114,7 +119,10 @@ export class OrgObject extends DurableObject<Env> {
     if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket" || !userId || !orgId) return new Response(null, { status: 400 });
     return this.serially(async () => {
       const member = await findMember(this.db(), orgId, userId);
-      if (!member) return Response.json({ error: { code: "not_found", message: "Not found." } }, { status: 404 });
+      if (!member) return errorResponse(new AppError("not_found"));
+      if (this.ctx.getWebSockets(userTag(userId)).length >= MAX_SOCKETS_PER_MEMBER) {
+        return errorResponse(new AppError("rate_limited", `At most ${MAX_SOCKETS_PER_MEMBER} open pages get live updates at once.`));
+      }
       const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
       this.ctx.acceptWebSocket(server, [userTag(userId), roleTag(member.role)]);
       return new Response(null, { status: 101, webSocket: client });
