@@ -20,6 +20,16 @@ describe("GET /api/orgs/:orgId/live: who may open it", () => {
     response.webSocket!.close(1000);
   });
 
+  it.each(["owner", "admin", "user"] as const)("opens for every member: the %s, by cookie and by token", async (role) => {
+    const org = await orgWith({ admins: 1, users: 1 });
+    const member = role === "owner" ? org.owner : role === "admin" ? org.admins[0]! : org.users[0]!;
+    for (const as of [member.cookie, await tokenFor(member)]) {
+      const socket = await connect(org.id, as);
+      socket.ws.send("ping");
+      expect(await socket.next()).toBe("pong");
+    }
+  });
+
   it("opens a socket for an API token without any Origin", async () => {
     const org = await orgWith({ users: 1 });
     const token = await tokenFor(org.users[0]!);
