@@ -54,6 +54,15 @@ async function answerReplay<T>(db: Db, op: Operation, prior: StoredOperation): P
   return prior.result as CommandResult<T>;
 }
 
+/** The change is committed whatever happens here: a failure to tell the open pages is logged, never answered. */
+function tellCommitted(op: Operation, tell: () => void): void {
+  try {
+    tell();
+  } catch (error) {
+    logOperatorEvent({ event: "live_notice_failed", orgId: op.orgId, reason: String(error).slice(0, 200) });
+  }
+}
+
 /**
  * Applies one command exactly once: if `op.id` was already applied, the stored result is
  * returned (see answerReplay); else the decision (read alongside that lookup, so `decide`
@@ -84,7 +93,7 @@ export async function applyOnce<T>(
       const record = { id: op.id, orgId: op.orgId, fingerprint: op.fingerprint, at: op.at, result };
       const batch: [Statement, ...Statement[]] = [insertOperation(db, record), ...decision.statements];
       await db.batch(batch);
-      if (decision.statements.length > 0) committed(decision.value);
+      if (decision.statements.length > 0) tellCommitted(op, () => committed(decision.value));
       return result;
     } catch (error) {
       const mapped = mapConstraint(error);
