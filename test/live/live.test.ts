@@ -1,3 +1,5 @@
+import { env } from "cloudflare:workers";
+import { runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import { api } from "../support/client";
 import { signUp, tokenFor, unique } from "../support/factories";
@@ -171,5 +173,22 @@ describe("closing a member's sockets", () => {
     expect((await api(`/api/orgs/${org.id}/transfer`, { body, as: org.owner.cookie })).status).toBe(200);
     expect((await ownerSocket.closed).code).toBe(4003);
     expect((await graceSocket.nextChange()).topics.sort()).toEqual(["members", "org"]);
+  });
+});
+
+describe("the org object's sockets", () => {
+  it("are hibernatable, tagged with the member and the role read fresh in the object, whatever the client claimed", async () => {
+    const org = await orgWith({ admins: 1 });
+    const ada = org.admins[0]!;
+    await connect(org.id, ada.cookie, { "X-Cohort-Live-User": org.owner.id });
+    await connect(org.id, org.owner.cookie);
+    const tags = await runInDurableObject(env.ORG.getByName(org.id), (_instance, state) => state.getWebSockets().map((ws) => state.getTags(ws).sort()));
+    expect(tags).toEqual(
+      expect.arrayContaining([
+        [`role:admin`, `user:${ada.id}`],
+        [`role:owner`, `user:${org.owner.id}`],
+      ]),
+    );
+    expect(tags).toHaveLength(2);
   });
 });
