@@ -14,6 +14,8 @@ export interface Redeemer {
   inOrg: boolean;
   /** The client address the attempt counts against. */
   address: string;
+  /** A solved Turnstile challenge, asked for only while the guessing budget is spent. */
+  turnstileToken?: string | undefined;
 }
 
 /**
@@ -33,10 +35,17 @@ export async function redeemJoinCode(
 
   const db = createDb(env.DB);
   const [admission, found] = await Promise.all([
-    admitRedemption(env, { userId: who.userId, address: who.address }, () => accountCreatedAt(db, who.userId)),
+    admitRedemption(env, who, () => accountCreatedAt(db, who.userId)),
     keyedHash(loadConfig(env).codeHashSecret, digits).then((hash) => findLiveCodeByHash(db, hash, new Date(clock.now()))),
   ]);
-  if (!admission.admitted) throw new AppError("rate_limited", undefined, { retryAfterSeconds: admission.retryAfterSeconds });
+  if (!admission.admitted) {
+    const { retryAfterSeconds, challenge } = admission;
+    if (!challenge) throw new AppError("rate_limited", undefined, { retryAfterSeconds });
+    throw new AppError("rate_limited", "Too many failed attempts everywhere: solve the human check to try this code now.", {
+      retryAfterSeconds,
+      details: { challenge: "turnstile", siteKey: challenge.siteKey },
+    });
+  }
   if (!found) {
     await admission.failed();
     throw new AppError("invalid_code");
