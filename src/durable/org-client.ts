@@ -1,5 +1,6 @@
 import { newId } from "../domain/ids";
 import { AppError } from "../errors";
+import { timed } from "../request-timing";
 import type { CommandInput, CommandResult } from "./command";
 import type { OrgObject } from "./org-object";
 
@@ -40,7 +41,8 @@ function isRetryable(error: unknown): boolean {
  * once on a fresh stub with the SAME operation id: the command is idempotent, so a first
  * attempt that did commit is answered from its stored result instead of applying twice.
  */
-async function call<T>(env: Env, orgId: string, invoke: (stub: OrgStub) => Promise<CommandResult<T>>): Promise<T> {
+async function call<T>(env: Env, orgId: string, send: (stub: OrgStub) => Promise<CommandResult<T>>): Promise<T> {
+  const invoke = (stub: OrgStub) => timed("org", () => send(stub));
   let result: CommandResult<T>;
   try {
     result = await invoke(env.ORG.getByName(orgId));

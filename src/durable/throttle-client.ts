@@ -1,4 +1,5 @@
 import { shardOf } from "../domain/shard";
+import { timed } from "../request-timing";
 import type { ThrottleDecision, ThrottleRule } from "../domain/throttle";
 
 /**
@@ -17,9 +18,9 @@ export function throttleFor(env: Env, rule: ThrottleRule, key: string) {
   const stub = throttleObject(env, rule, key);
   const limits = { limit: rule.limit, windowMs: rule.windowMs };
   return {
-    reserve: (): Promise<ThrottleDecision> => stub.reserve(key, limits),
-    check: () => stub.check(key, limits),
-    record: (): Promise<number> => stub.record(key, limits),
-    forgive: (ticket: string): Promise<void> => stub.forgive(key, ticket),
+    reserve: (): Promise<ThrottleDecision> => timed<ThrottleDecision>("throttle", () => stub.reserve(key, limits)),
+    check: () => timed("throttle", () => stub.check(key, limits)),
+    record: (): Promise<number> => timed<number>("throttle", () => stub.record(key, limits)),
+    forgive: (ticket: string): Promise<void> => timed<void>("throttle", () => stub.forgive(key, ticket)),
   };
 }
