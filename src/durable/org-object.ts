@@ -63,12 +63,12 @@ export class OrgObject extends DurableObject<Env> {
   protected command<T>(
     input: CommandInput,
     decide: (db: Db, at: Date) => Promise<Decision<T>>,
-    options: { replayAfterDeparture?: boolean } = {},
+    options: { replayAfterDeparture?: boolean; optimistic?: boolean } = {},
   ): Promise<CommandResult<T>> {
     return this.serially(() => {
       const db = this.db();
       const at = new Date(clock.now());
-      return applyOnce(db, operationOf(input, at, options.replayAfterDeparture), () => decide(db, at), mapConstraint);
+      return applyOnce(db, operationOf(input, at, options), () => decide(db, at), mapConstraint);
     });
   }
 
@@ -123,6 +123,7 @@ export class OrgObject extends DurableObject<Env> {
   }
 
   redeemCode(input: RedeemCodeInput) {
-    return this.command(input, (db, at) => decideRedeemCode(db, input, at));
+    // Its decision reads nothing (the edge found the code), so it commits without a lookup first.
+    return this.command(input, (db, at) => decideRedeemCode(db, input, at), { optimistic: true });
   }
 }
