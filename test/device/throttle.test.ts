@@ -1,0 +1,56 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { clock } from "../../src/clock";
+import { api } from "../support/client";
+import { signUp } from "../support/factories";
+import { approve, startLogin } from "./helpers";
+
+const realNow = clock.now;
+afterEach(() => {
+  clock.now = realNow;
+});
+
+describe("guessing user codes", () => {
+  it("allows 10 failed tries per account in 15 minutes, then answers 429 rate_limited with Retry-After even for a good code", async () => {
+    const start = Date.now();
+    clock.now = () => start;
+    const user = await signUp();
+    for (let attempt = 0; attempt < 10; attempt += 1) {
+      expect((await approve("BBBB-BBBB", user.cookie)).status).toBe(404);
+    }
+    const grant = await startLogin("after guessing");
+    const refused = await approve(grant.userCode, user.cookie);
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe("rate_limited");
+    expect(Number(refused.headers.get("Retry-After"))).toBeGreaterThan(0);
+    const denied = await api("/api/device/deny", { body: { userCode: grant.userCode }, as: user.cookie });
+    expect(denied.status).toBe(429);
+
+    clock.now = () => start + 15 * 60_000 + 1000;
+    const fresh = await startLogin("after the window");
+    expect((await approve(fresh.userCode, user.cookie)).status).toBe(200);
+  });
+
+  it("does not count successful approvals", async () => {
+    const user = await signUp();
+    for (let attempt = 0; attempt < 12; attempt += 1) {
+      const grant = await startLogin(`ok ${attempt}`);
+      expect((await approve(grant.userCode, user.cookie)).status).toBe(200);
+    }
+  });
+
+  it("counts failures per client address across accounts", async () => {
+    const start = Date.now();
+    clock.now = () => start;
+    const address = { "CF-Connecting-IP": "203.0.113.77" };
+    for (let account = 0; account < 10; account += 1) {
+      const user = await signUp();
+      for (let attempt = 0; attempt < 10; attempt += 1) {
+        expect((await approve("CCCC-CCCC", user.cookie, address)).status).toBe(404);
+      }
+    }
+    const fresh = await signUp();
+    const refused = await approve("CCCC-CCCC", fresh.cookie, address);
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe("rate_limited");
+  });
+});
