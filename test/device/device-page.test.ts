@@ -74,6 +74,15 @@ describe("/device", () => {
     expect((await poll(grant.deviceCode)).body.error.code).toBe("access_denied");
   });
 
+  it("decides nothing without a pressed button", async () => {
+    const user = await signUp();
+    const grant = await startLogin("no button");
+    const response = await page("/device", { cookie: user.cookie.cookie, form: { code: grant.userCode } });
+    expect(response.status).toBe(400);
+    expect(response.html).toContain("Choose Approve or Deny.");
+    expect((await poll(grant.deviceCode)).body.error.code).toBe("authorization_pending");
+  });
+
   it("refuses a form post from a foreign Origin with 403, and approves nothing", async () => {
     const user = await signUp();
     const grant = await startLogin("csrf page");

@@ -111,7 +111,8 @@ describe("real responses match the schema declared for their status", () => {
     await expectDeclared("POST", "/api/device/approve", await api("/api/device/approve", { body: { userCode: "BBBB-BBBB" }, as: user.cookie }));
     await expectDeclared("POST", "/api/device/approve", await api("/api/device/approve", { body: { userCode: code.body.userCode }, as: await tokenFor(user) }));
     await expectDeclared("POST", "/api/device/approve", await api("/api/device/approve", { body: { userCode: code.body.userCode } }));
-    const other = await api("/api/device/code", {});
+    const other = await api("/api/device/code", { method: "POST" });
+    expect(other.status).toBe(200);
     await expectDeclared("POST", "/api/device/deny", await api("/api/device/deny", { body: { userCode: other.body.userCode }, as: user.cookie }));
     await expectDeclared("POST", "/api/device/token", await api("/api/device/token", { body: { deviceCode: other.body.deviceCode } }));
     await expectDeclared("POST", "/api/device/token", await api("/api/device/token", { body: { deviceCode: "unknown" } }));

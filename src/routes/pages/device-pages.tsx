@@ -57,6 +57,11 @@ export const devicePages = new Hono<SignedInEnv>()
   })
   .post("/", async (c) => {
     const values = await readForm(c, ["code", "decision"] as const);
+    // Browsers send the pressed button (Enter presses the first, Approve); without one nothing is decided.
+    if (values.decision !== "approve" && values.decision !== "deny") {
+      c.status(400);
+      return renderDevice(c, { values: { code: values.code }, errors: {}, message: "Choose Approve or Deny." }, null);
+    }
     const status = values.decision === "deny" ? "denied" : "approved";
     try {
       const { clientName } = await decideDeviceLoginFor(c.env, { userId: c.var.principal.user.id, address: clientAddress(c) }, values.code, status);
