@@ -13,7 +13,7 @@ import * as s from "./schemas";
 
 type Auth = "none" | "user" | "agent";
 type Body = z.ZodType | "bytes";
-type Reply = z.ZodType | "bytes" | "empty" | "websocket" | "csv";
+type Reply = z.ZodType | "bytes" | "empty" | "websocket";
 
 interface Param {
   name: string;
@@ -152,8 +152,10 @@ function successReply(status: number, reply: Operation["replies"][number]): Reco
       content: { "application/octet-stream": { schema: BYTES } },
     };
   }
-  if (schema === "csv") return { description: description ?? "CSV", content: { "text/csv": { schema: { type: "string" } } } };
-  return { description: description ?? "Success", content: { "application/json": { schema: ref(schema) } } };
+  const content: Record<string, unknown> = { "application/json": { schema: ref(schema) } };
+  // The same codes as a spreadsheet, when asked for with Accept: text/csv.
+  if (schema === s.CreatedCodes) content["text/csv"] = { schema: { type: "string", description: "Header row `code,role,expires_at,label`, one row per code" } };
+  return { description: description ?? "Success", content };
 }
 
 const SECURITY: Record<Auth, unknown[]> = {
