@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { clock } from "../../src/clock";
 import { api } from "../support/client";
 import { signUp } from "../support/factories";
+import { page } from "../pages/page-client";
 import { approve, startLogin } from "./helpers";
 
 const realNow = clock.now;
@@ -28,6 +29,18 @@ describe("guessing user codes", () => {
     clock.now = () => start + 15 * 60_000 + 1000;
     const fresh = await startLogin("after the window");
     expect((await approve(fresh.userCode, user.cookie)).status).toBe(200);
+  });
+
+  it("counts failed lookups on the /device page too", async () => {
+    const user = await signUp();
+    for (let attempt = 0; attempt < 10; attempt += 1) {
+      expect((await page("/device?code=DDDD-DDDD", { cookie: user.cookie.cookie })).status).toBe(404);
+    }
+    const grant = await startLogin("looked up too often");
+    const refused = await page(`/device?code=${grant.userCode}`, { cookie: user.cookie.cookie });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("Retry-After")).not.toBeNull();
+    expect((await approve(grant.userCode, user.cookie)).status).toBe(429);
   });
 
   it("does not count successful approvals", async () => {
