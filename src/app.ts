@@ -18,6 +18,8 @@ import { orgRoutes } from "./routes/orgs";
 import { volumeRoutes } from "./routes/volumes";
 import { joinCodeRoutes } from "./routes/join-codes";
 import { joinRoutes } from "./routes/join";
+import { deviceRoutes } from "./routes/device";
+import { openApiRoutes } from "./routes/openapi";
 import { pageRoutes } from "./routes/pages";
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -79,6 +81,8 @@ export function buildApp() {
   app.route("/api/orgs", volumeRoutes);
   app.route("/api/orgs", joinCodeRoutes);
   app.route("/api/join", joinRoutes);
+  app.route("/api/device", deviceRoutes);
+  app.route("/api/openapi.json", openApiRoutes);
   app.route("/", pageRoutes);
 
   app.onError(handleError);

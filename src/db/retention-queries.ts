@@ -13,6 +13,7 @@ const EXPIRED_ROWS: Record<RetentionRule, { table: string; where: string }> = {
   auditEvent: { table: "audit_event", where: "at < ?1" },
   session: { table: "session", where: "expires_at < ?1" },
   verification: { table: "verification", where: "expires_at < ?1" },
+  deviceLogin: { table: "device_authorization", where: "expires_at < ?1" },
 };
 
 /** Deletes at most `limit` rows the rule lets go of before `cutoff`; returns how many went. */

@@ -198,3 +198,33 @@ export const batchGuard = sqliteTable(
   { failed: text("failed") },
   (table) => [check("batch_guard_never", sql`${table.failed} IS NULL`)],
 );
+
+// ---- device login ----
+
+/**
+ * One CLI login waiting for, or given, a person's approval (RFC 8628). Both codes are stored
+ * only as keyed hashes; the token is minted when the approved login is first polled, and the
+ * row then records which token it became (`used`), so a second poll can never mint another.
+ */
+export const deviceAuthorization = sqliteTable(
+  "device_authorization",
+  {
+    id: text("id").primaryKey(),
+    deviceCodeHash: text("device_code_hash").notNull().unique(),
+    userCodeHash: text("user_code_hash").notNull().unique(),
+    clientName: text("client_name").notNull().default(""),
+    status: text("status", { enum: ["pending", "approved", "denied", "used"] }).notNull(),
+    // Who approved or denied it; null while pending.
+    userId: text("user_id").references(() => user.id, { onDelete: "cascade" }),
+    tokenId: text("token_id"),
+    intervalSeconds: integer("interval_seconds").notNull(),
+    lastPolledAt: integer("last_polled_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    decidedAt: integer("decided_at", { mode: "timestamp_ms" }),
+  },
+  (table) => [
+    index("device_authorization_expiry_idx").on(table.expiresAt),
+    check("device_authorization_status_check", sql`${table.status} in ('pending', 'approved', 'denied', 'used')`),
+  ],
+);

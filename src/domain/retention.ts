@@ -16,11 +16,13 @@ export const RETENTION = {
   joinCodeMs: REDEEMED_LIST_MS,
   /** The audit log: one year. */
   auditEventMs: 365 * DAY_MS,
+  /** Device logins: a day after they expired (used or not), long enough to read a support question. */
+  deviceLoginMs: DAY_MS,
   /** Sessions and better-auth verification rows: once expired. */
   expiredMs: 0,
 } as const;
 
-export type RetentionRule = "operation" | "joinCode" | "auditEvent" | "session" | "verification";
+export type RetentionRule = "operation" | "joinCode" | "auditEvent" | "session" | "verification" | "deviceLogin";
 
 /** The instant before which a rule's rows may go, for a purge run at `now`. */
 export function purgeCutoff(rule: RetentionRule, now: number): number {
@@ -31,6 +33,8 @@ export function purgeCutoff(rule: RetentionRule, now: number): number {
       return now - RETENTION.joinCodeMs;
     case "auditEvent":
       return now - RETENTION.auditEventMs;
+    case "deviceLogin":
+      return now - RETENTION.deviceLoginMs;
     case "session":
     case "verification":
       return now - RETENTION.expiredMs;

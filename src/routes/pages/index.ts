@@ -3,6 +3,7 @@ import type { AppEnv } from "../../env";
 import { accountPages } from "./account-pages";
 import { activityPages } from "./activity-pages";
 import { dashboardPages } from "./dashboard-pages";
+import { devicePages } from "./device-pages";
 import { memberPages } from "./member-pages";
 import { machinePages, volumePages } from "./resource-pages";
 import { settingsPages } from "./settings-pages";
@@ -20,4 +21,5 @@ export const pageRoutes = new Hono<AppEnv>()
   .route("/settings", settingsPages)
   .route("/machines", machinePages)
   .route("/volumes", volumePages)
-  .route("/activity", activityPages);
+  .route("/activity", activityPages)
+  .route("/device", devicePages);
