@@ -7,6 +7,13 @@ export const PROJECT_LIMITS = {
   archiveBytes: 100 * 1024 * 1024,
 } as const;
 
+/**
+ * An archive object unneeded by any project or unfinished job is deleted once it is this old:
+ * longer than any upload can take, so an object still being written (its row is recorded
+ * before its bytes) is never swept from under its upload.
+ */
+export const ARCHIVE_OBJECT_GRACE_MS = 24 * 60 * 60 * 1000;
+
 export const createProjectSchema = z.strictObject({
   name: z.string().trim().min(1, "Required.").max(PROJECT_LIMITS.name),
   description: z.string().trim().max(PROJECT_LIMITS.description).optional().default(""),

@@ -1,5 +1,6 @@
-import type { ProjectRecord } from "../db/project-queries";
-import { toHex } from "../domain/project";
+import { createDb } from "../db/client";
+import { forgetArchiveObjects, unneededArchiveKeys, type ProjectRecord } from "../db/project-queries";
+import { ARCHIVE_OBJECT_GRACE_MS, toHex } from "../domain/project";
 import { orgClient } from "../durable/org-client";
 import { AppError } from "../errors";
 
@@ -80,4 +81,26 @@ export async function readArchive(env: Env, archive: { key: string | null; size:
       ETag: `"${archive.sha256}"`,
     },
   });
+}
+
+/**
+ * The retention rule for archive objects (docs/retention.md): each recorded object that no
+ * project and no unfinished job needs, older than the upload grace, is deleted from R2 and
+ * then forgotten, in bounded batches. Bytes first: a crash between the two leaves a row whose
+ * object is gone, which the next run deletes again harmlessly.
+ */
+export async function sweepArchiveObjects(env: Env, now: number, limits: { batchSize: number; maxBatches: number }): Promise<number> {
+  const db = createDb(env.DB);
+  // D1 binds at most 100 parameters a statement; the forget step binds one per key.
+  const batchSize = Math.min(limits.batchSize, 100);
+  let total = 0;
+  for (let batch = 0; batch < limits.maxBatches; batch += 1) {
+    const keys = await unneededArchiveKeys(db, now - ARCHIVE_OBJECT_GRACE_MS, batchSize);
+    if (keys.length === 0) break;
+    await env.BLOBS.delete(keys);
+    await forgetArchiveObjects(db, keys);
+    total += keys.length;
+    if (keys.length < batchSize) break;
+  }
+  return total;
 }
