@@ -26,7 +26,7 @@ describe("the archive sweep (purgeExpired)", () => {
     await putArchive(path, bytesOf("old"), org.owner.cookie);
     await putArchive(path, bytesOf("refused"), org.owner.cookie, { "Content-Digest": await contentDigest(bytesOf("other")) });
     await putArchive(path, bytesOf("current"), org.owner.cookie);
-    const [oldKey, refusedKey, currentKey] = await archiveRowsInUploadOrder(org.id, ["old", "refused", "current"]);
+    const [oldKey, refusedKey, currentKey] = (await archiveRowsInUploadOrder(org.id, ["old", "refused", "current"])) as [string, string, string];
     const now = Date.now();
 
     // Inside the grace, nothing goes: an upload may still be writing its object.
