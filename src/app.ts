@@ -35,6 +35,13 @@ export function isByteUpload(path: string): boolean {
   return BYTE_UPLOAD_PATHS.some((pattern) => pattern.test(path));
 }
 
+/** The page forms that post a file (multipart), capped by their routes like the byte PUTs. */
+const FORM_UPLOAD_PATHS = [/^\/projects\/[^/]+\/archive$/];
+
+export function isFormUpload(path: string): boolean {
+  return FORM_UPLOAD_PATHS.some((pattern) => pattern.test(path));
+}
+
 export function buildApp() {
   const app = new Hono<AppEnv>();
 
@@ -64,7 +71,9 @@ export function buildApp() {
     },
   });
   // Raw-byte uploads stream to R2 under their own limit (100 MiB a request), checked by their routes.
-  app.use((c, next) => (c.req.method === "PUT" && isByteUpload(c.req.path) ? next() : jsonBodyLimit(c, next)));
+  app.use((c, next) =>
+    (c.req.method === "PUT" && isByteUpload(c.req.path)) || (c.req.method === "POST" && isFormUpload(c.req.path)) ? next() : jsonBodyLimit(c, next),
+  );
   app.use(requireSameOrigin);
   app.use(resolvePrincipal);
 

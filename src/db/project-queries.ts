@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { guard, rawStatement, type Statement } from "./batch";
 import type { Db } from "./client";
-import { project, projectArchive } from "./schema";
+import { project, projectArchive, user } from "./schema";
 
 /** A project as the API, the dashboard and stored command results see it (times as ISO strings). */
 export interface ProjectRecord {
@@ -38,6 +38,17 @@ export function publicProject(stored: StoredProject): ProjectRecord {
 export async function listProjects(db: Db, orgId: string): Promise<ProjectRecord[]> {
   const rows = await db.select().from(project).where(eq(project.orgId, orgId)).orderBy(asc(project.createdAt), asc(project.id));
   return rows.map((row) => publicProject(toProject(row)));
+}
+
+/** Every project of the org with its owner's username, for the page. */
+export async function listProjectsWithOwners(db: Db, orgId: string): Promise<(ProjectRecord & { ownerUsername: string })[]> {
+  const rows = await db
+    .select({ row: project, ownerUsername: user.username })
+    .from(project)
+    .innerJoin(user, eq(user.id, project.ownerId))
+    .where(eq(project.orgId, orgId))
+    .orderBy(asc(project.createdAt), asc(project.id));
+  return rows.map(({ row, ownerUsername }) => ({ ...publicProject(toProject(row)), ownerUsername: ownerUsername ?? "" }));
 }
 
 export async function findProject(db: Db, orgId: string, id: string): Promise<StoredProject | undefined> {
