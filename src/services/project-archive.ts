@@ -24,6 +24,9 @@ export interface ArchiveUpload {
 async function putHashed(bucket: R2Bucket, key: string, body: ReadableStream<Uint8Array> | null, length: number): Promise<string> {
   const digest = new crypto.DigestStream("SHA-256");
   const hashWriter = digest.getWriter();
+  // Both reject when a refused upload aborts the hash; they are awaited only on success.
+  digest.digest.catch(() => undefined);
+  hashWriter.closed.catch(() => undefined);
   const hashing = new TransformStream<Uint8Array, Uint8Array>({
     async transform(chunk, controller) {
       // A copy to the hash: the same chunk also goes on to R2.
