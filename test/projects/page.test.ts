@@ -85,6 +85,28 @@ describe("/projects", () => {
     expect(results).toEqual([]);
   });
 
+  it("takes a file over the 64 KiB JSON limit, and refuses a form over 100 MiB by its Content-Length", async () => {
+    const org = await orgWith();
+    const project = await createProject(org.id, org.owner.cookie);
+    const cookie = org.owner.cookie.cookie;
+    const big = new Uint8Array(200_000).fill(7);
+    expect((await postFile(`/projects/${project.id}/archive`, cookie, "archive", new File([big], "big.tgz"))).status).toBe(303);
+    expect((await api(`/api/orgs/${org.id}/projects/${project.id}`, { as: org.owner.cookie })).body.project.archive.size).toBe(200_000);
+
+    const stalled = new ReadableStream<Uint8Array>({ pull: () => new Promise<void>(() => undefined) }, { highWaterMark: 0 });
+    const response = await exports.default.fetch(`${ORIGIN}/projects/${project.id}/archive`, {
+      method: "POST",
+      headers: { Cookie: cookie, Origin: ORIGIN, "Content-Type": "multipart/form-data; boundary=x", "Content-Length": String(101 * 1024 * 1024) },
+      body: stalled,
+      redirect: "manual",
+    });
+    await response.text();
+    expect(response.status).toBe(303);
+    const shown = await page("/projects", { cookie: `${cookie}; ${response.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ")}` });
+    expect(shown.html).toContain("An archive may be at most 100 MiB.");
+    expect((await api(`/api/orgs/${org.id}/projects/${project.id}`, { as: org.owner.cookie })).body.project.archive.size).toBe(200_000);
+  });
+
   it("sends a signed-out visitor to sign in", async () => {
     const response = await page("/projects");
     expect(response.status).toBe(303);

@@ -69,6 +69,16 @@ describe("POST /api/orgs/:orgId/projects", () => {
     expect(results).toHaveLength(1);
   });
 
+  it("creates once for two requests with the same Idempotency-Key", async () => {
+    const org = await orgWith();
+    const request = { body: { name: "once" }, as: org.owner.cookie, headers: { "Idempotency-Key": "project-once" } };
+    const first = await api(`/api/orgs/${org.id}/projects`, request);
+    const second = await api(`/api/orgs/${org.id}/projects`, request);
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(201);
+    expect(second.body).toEqual(first.body);
+  });
+
   it("answers 404 to a non-member, as for an org that does not exist", async () => {
     const org = await orgWith();
     const outsider = await orgWith();
