@@ -118,7 +118,12 @@ export const project = sqliteTable(
     archiveUploadedAt: integer("archive_uploaded_at", { mode: "timestamp_ms" }),
     createdAt: createdAt(),
   },
-  (table) => [uniqueIndex("project_org_name_idx").on(table.orgId, table.nameKey), index("project_org_owner_idx").on(table.orgId, table.ownerId)],
+  (table) => [
+    uniqueIndex("project_org_name_idx").on(table.orgId, table.nameKey),
+    index("project_org_owner_idx").on(table.orgId, table.ownerId),
+    // The archive sweep asks "does any project still point at this object?" per candidate.
+    index("project_archive_key_idx").on(table.archiveKey),
+  ],
 );
 
 export const joinCode = sqliteTable(
@@ -227,4 +232,25 @@ export const deviceAuthorization = sqliteTable(
     index("device_authorization_expiry_idx").on(table.expiresAt),
     check("device_authorization_status_check", sql`${table.status} in ('pending', 'approved', 'denied', 'used')`),
   ],
+);
+
+// ---- projects ----
+
+/**
+ * Every archive object ever written to R2, recorded (through the org object) before its
+ * bytes are streamed, so no object can exist that the retention sweep does not know of.
+ * An object is swept once nothing points at it: no project's current archive, no unfinished
+ * job's pinned archive (see src/db/project-queries.ts), and it is older than any upload takes.
+ */
+export const projectArchive = sqliteTable(
+  "project_archive",
+  {
+    key: text("key").primaryKey(),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organization.id),
+    projectId: text("project_id").notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [index("project_archive_created_idx").on(table.createdAt)],
 );

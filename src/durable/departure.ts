@@ -2,6 +2,7 @@ import { insertAudit, type Statement } from "../db/batch";
 import type { Db } from "../db/client";
 import type { MemberRecord } from "../db/org-queries";
 import { auditVolumesMoved, bumpVersion, deleteMembership, deregisterMachines, guardOneOwner, guardRole, guardVersion, moveVolumes } from "../db/org-writes";
+import { moveProjects } from "../db/project-queries";
 import { AUDIT_ACTIONS } from "../domain/audit";
 import { newSortableId } from "../domain/ids";
 
@@ -37,6 +38,8 @@ const DEPARTURE_LINES: DepartureLine[] = [
   ],
   // Machines are deregistered.
   ({ db, orgId, departing }) => [deregisterMachines(db, orgId, departing.userId)],
+  // Projects (and so their archives) go to the Owner.
+  ({ db, orgId, departing, owner }) => [moveProjects(db, orgId, departing.userId, owner.userId)],
 ];
 
 /**

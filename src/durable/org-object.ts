@@ -27,6 +27,15 @@ import {
   type CreateVolumeInput,
   type DeleteResourceInput,
 } from "./resource-commands";
+import {
+  decideCreateProject,
+  decideDeleteProject,
+  decideSetProjectArchive,
+  decideStartArchiveUpload,
+  type CreateProjectInput,
+  type ProjectRefInput,
+  type SetProjectArchiveInput,
+} from "./project-commands";
 import { SerialQueue } from "./serial-queue";
 
 /** D1 constraints that only another org's writer can trip: answered, not thrown. */
@@ -35,6 +44,8 @@ export function mapConstraint(error: unknown): ErrorCode | null {
   if (isUniqueViolation(error, "membership.user_id")) return "already_in_org";
   // The one-Owner partial index (on org_id where role = 'owner').
   if (isUniqueViolation(error, "membership.org_id")) return "conflict";
+  // Project names are unique in the org (case-insensitively); the queue decides it first.
+  if (isUniqueViolation(error, "project.name_key")) return "conflict";
   return null;
 }
 
@@ -125,5 +136,22 @@ export class OrgObject extends DurableObject<Env> {
   redeemCode(input: RedeemCodeInput) {
     // Its decision reads nothing (the edge found the code), so it commits without a lookup first.
     return this.command(input, (db, at) => decideRedeemCode(db, input, at), { optimistic: true });
+  }
+
+  // project commands (src/durable/project-commands.ts)
+  createProject(input: CreateProjectInput) {
+    return this.command(input, (db, at) => decideCreateProject(db, input, at));
+  }
+
+  startArchiveUpload(input: ProjectRefInput) {
+    return this.command(input, (db, at) => decideStartArchiveUpload(db, input, at));
+  }
+
+  setProjectArchive(input: SetProjectArchiveInput) {
+    return this.command(input, (db, at) => decideSetProjectArchive(db, input, at));
+  }
+
+  deleteProject(input: ProjectRefInput) {
+    return this.command(input, (db, at) => decideDeleteProject(db, input, at));
   }
 }

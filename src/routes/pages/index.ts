@@ -5,6 +5,7 @@ import { activityPages } from "./activity-pages";
 import { dashboardPages } from "./dashboard-pages";
 import { devicePages } from "./device-pages";
 import { memberPages } from "./member-pages";
+import { projectPages } from "./projects";
 import { machinePages, volumePages } from "./resource-pages";
 import { settingsPages } from "./settings-pages";
 import { setupPages } from "./setup-pages";
@@ -21,5 +22,6 @@ export const pageRoutes = new Hono<AppEnv>()
   .route("/settings", settingsPages)
   .route("/machines", machinePages)
   .route("/volumes", volumePages)
+  .route("/projects", projectPages)
   .route("/activity", activityPages)
   .route("/device", devicePages);
