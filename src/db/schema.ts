@@ -71,6 +71,12 @@ export const machine = sqliteTable(
     name: text("name").notNull(),
     hostname: text("hostname").notNull().default(""),
     gpus: integer("gpus").notNull().default(0),
+    // Whether other members' jobs may run on it.
+    shared: integer("shared", { mode: "boolean" }).notNull().default(false),
+    // The agent's credential as a keyed hash; replaced by a new one, gone with the machine.
+    agentTokenHash: text("agent_token_hash").unique(),
+    // The agent's last request, written at most every ~30 s (null until its first).
+    lastSeenAt: integer("last_seen_at", { mode: "timestamp_ms" }),
     createdAt: createdAt(),
   },
   (table) => [index("machine_org_owner_idx").on(table.orgId, table.ownerId)],
@@ -198,3 +204,4 @@ export const batchGuard = sqliteTable(
   { failed: text("failed") },
   (table) => [check("batch_guard_never", sql`${table.failed} IS NULL`)],
 );
+

@@ -21,12 +21,15 @@ import {
 } from "./membership-commands";
 import {
   decideCreateMachine,
-  decideCreateVolume,
-  decideDeleteResource,
+  decideDeleteMachine,
+  decideRotateAgentToken,
+  decideUpdateMachine,
   type CreateMachineInput,
-  type CreateVolumeInput,
-  type DeleteResourceInput,
-} from "./resource-commands";
+  type DeleteMachineInput,
+  type RotateAgentTokenInput,
+  type UpdateMachineInput,
+} from "./machine-commands";
+import { decideCreateVolume, decideDeleteResource, type CreateVolumeInput, type DeleteResourceInput } from "./resource-commands";
 import { SerialQueue } from "./serial-queue";
 
 /** D1 constraints that only another org's writer can trip: answered, not thrown. */
@@ -97,20 +100,29 @@ export class OrgObject extends DurableObject<Env> {
     return this.command(input, (db, at) => decideLeave(db, input, at), { replayAfterDeparture: true });
   }
 
-  createMachine(input: CreateMachineInput) {
-    return this.command(input, (db, at) => decideCreateMachine(db, input, at));
-  }
-
-  deleteMachine(input: DeleteResourceInput) {
-    return this.command(input, (db) => decideDeleteResource(db, "machine", input));
-  }
-
   createVolume(input: CreateVolumeInput) {
     return this.command(input, (db, at) => decideCreateVolume(db, input, at));
   }
 
   deleteVolume(input: DeleteResourceInput) {
     return this.command(input, (db) => decideDeleteResource(db, "volume", input));
+  }
+
+  // machine commands (src/durable/machine-commands.ts)
+  createMachine(input: CreateMachineInput) {
+    return this.command(input, (db, at) => decideCreateMachine(db, input, at));
+  }
+
+  updateMachine(input: UpdateMachineInput) {
+    return this.command(input, (db) => decideUpdateMachine(db, input));
+  }
+
+  rotateAgentToken(input: RotateAgentTokenInput) {
+    return this.command(input, (db) => decideRotateAgentToken(db, input));
+  }
+
+  deleteMachine(input: DeleteMachineInput) {
+    return this.command(input, (db, at) => decideDeleteMachine(db, input, at));
   }
 
   // join-code commands (src/durable/join-code-commands.ts)
