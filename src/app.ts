@@ -19,6 +19,8 @@ import { volumeRoutes } from "./routes/volumes";
 import { joinCodeRoutes } from "./routes/join-codes";
 import { joinRoutes } from "./routes/join";
 import { pageRoutes } from "./routes/pages";
+import { jobRoutes } from "./routes/jobs";
+import { agentRoutes } from "./routes/agent";
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -77,6 +79,8 @@ export function buildApp() {
   app.route("/api/orgs", volumeRoutes);
   app.route("/api/orgs", joinCodeRoutes);
   app.route("/api/join", joinRoutes);
+  app.route("/api/orgs", jobRoutes);
+  app.route("/api/agent", agentRoutes);
   app.route("/", pageRoutes);
 
   app.onError(handleError);

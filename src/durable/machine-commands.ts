@@ -1,5 +1,6 @@
 import type { Db } from "../db/client";
 import { findMachine, deleteMachine, guardMachineInserted, guardOwnsMachine, insertMachineIfMember, updateMachine, type MachineRecord } from "../db/machine-queries";
+import { machineGoneStatements } from "../db/job-queries";
 import { findMembers } from "../db/org-queries";
 import { newId } from "../domain/ids";
 import type { MachineInput, MachinePatch } from "../domain/machine";
@@ -80,7 +81,7 @@ export async function decideRotateAgentToken(db: Db, input: RotateAgentTokenInpu
 }
 
 /** Deregisters one of the actor's own machines: its token goes with its row, and a job running on it goes back to the queue. */
-export async function decideDeleteMachine(db: Db, input: DeleteMachineInput, _at: Date): Promise<Decision<{ deleted: string }>> {
+export async function decideDeleteMachine(db: Db, input: DeleteMachineInput, at: Date): Promise<Decision<{ deleted: string }>> {
   const found = await ownMachine(db, input, input.resourceId);
   if (!found.ok) return found;
   return {
@@ -88,6 +89,7 @@ export async function decideDeleteMachine(db: Db, input: DeleteMachineInput, _at
     statements: [
       guardOwnsMachine(db, input.orgId, input.resourceId, input.actorId),
       deleteMachine(db, input.orgId, input.resourceId, input.actorId),
+      ...machineGoneStatements(db, input.orgId, at),
     ],
     value: { deleted: input.resourceId },
   };
