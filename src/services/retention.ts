@@ -1,7 +1,7 @@
 import { deleteExpiredBatch } from "../db/retention-queries";
 import { purgeCutoff, type RetentionRule } from "../domain/retention";
 
-const RULES: RetentionRule[] = ["operation", "joinCode", "auditEvent", "session", "verification"];
+const RULES: RetentionRule[] = ["operation", "joinCode", "auditEvent", "session", "verification", "jobLog", "job"];
 
 export interface PurgeLimits {
   /** Rows one DELETE may remove: small enough to keep each statement short on a busy database. */
