@@ -4,6 +4,7 @@ import { accountPages } from "./account-pages";
 import { activityPages } from "./activity-pages";
 import { dashboardPages } from "./dashboard-pages";
 import { memberPages } from "./member-pages";
+import { jobPages } from "./jobs-pages";
 import { machinePages, volumePages } from "./resource-pages";
 import { settingsPages } from "./settings-pages";
 import { setupPages } from "./setup-pages";
@@ -20,4 +21,5 @@ export const pageRoutes = new Hono<AppEnv>()
   .route("/settings", settingsPages)
   .route("/machines", machinePages)
   .route("/volumes", volumePages)
-  .route("/activity", activityPages);
+  .route("/activity", activityPages)
+  .route("/jobs", jobPages);
