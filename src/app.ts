@@ -22,6 +22,8 @@ import { joinRoutes } from "./routes/join";
 import { deviceRoutes } from "./routes/device";
 import { openApiRoutes } from "./routes/openapi";
 import { pageRoutes } from "./routes/pages";
+import { jobRoutes } from "./routes/jobs";
+import { agentRoutes } from "./routes/agent";
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -94,6 +96,8 @@ export function buildApp() {
   app.route("/api/join", joinRoutes);
   app.route("/api/device", deviceRoutes);
   app.route("/api/openapi.json", openApiRoutes);
+  app.route("/api/orgs", jobRoutes);
+  app.route("/api/agent", agentRoutes);
   app.route("/", pageRoutes);
 
   app.onError(handleError);

@@ -116,15 +116,11 @@ export function moveProjects(db: Db, orgId: string, fromUserId: string, toUserId
     .where(and(eq(project.orgId, orgId), eq(project.ownerId, fromUserId)));
 }
 
-/**
- * What still needs an archive object, each a condition on `project_archive.key`. A project's
- * current archive is one; a job pins the archive key it was queued with and must run those
- * bytes even after a re-upload or the project's deletion.
- *
- * JOBS HOOK: the jobs table adds its line here, e.g.
- *   sql`EXISTS (SELECT 1 FROM job WHERE job.archive_key = project_archive.key AND job.state IN ('queued', 'running'))`
- */
-const ARCHIVE_REFERENCES: SQL[] = [sql`EXISTS (SELECT 1 FROM project WHERE project.archive_key = project_archive.key)`];
+/** What still needs an archive object: a project's current archive, or the pinned archive of an unfinished job. */
+const ARCHIVE_REFERENCES: SQL[] = [
+  sql`EXISTS (SELECT 1 FROM project WHERE project.archive_key = project_archive.key)`,
+  sql`EXISTS (SELECT 1 FROM job WHERE job.archive_key = project_archive.key AND job.state IN ('queued', 'running'))`,
+];
 
 /** Up to `limit` archive objects nothing needs any more, recorded before `cutoff` (epoch ms). */
 export async function unneededArchiveKeys(db: Db, cutoff: number, limit: number): Promise<string[]> {

@@ -71,6 +71,12 @@ export const machine = sqliteTable(
     name: text("name").notNull(),
     hostname: text("hostname").notNull().default(""),
     gpus: integer("gpus").notNull().default(0),
+    // Whether other members' jobs may run on it.
+    shared: integer("shared", { mode: "boolean" }).notNull().default(false),
+    // The agent's credential as a keyed hash; replaced by a new one, gone with the machine.
+    agentTokenHash: text("agent_token_hash").unique(),
+    // The agent's last request, written at most every ~30 s (null until its first).
+    lastSeenAt: integer("last_seen_at", { mode: "timestamp_ms" }),
     createdAt: createdAt(),
   },
   (table) => [index("machine_org_owner_idx").on(table.orgId, table.ownerId)],
@@ -253,4 +259,69 @@ export const projectArchive = sqliteTable(
     createdAt: createdAt(),
   },
   (table) => [index("project_archive_created_idx").on(table.createdAt)],
+);
+
+// ---- jobs ----
+
+/**
+ * A job: an argv run on a machine, with the project's archive pinned when it was queued
+ * (`archive_key`/`archive_sha256` copied from the project). Every change goes through the
+ * org object; the lease token is kept only as a keyed hash, the env values only sealed.
+ */
+export const job = sqliteTable(
+  "job",
+  {
+    // Time-ordered ids: "newest first", "oldest queued first" and cursors are index scans.
+    id: text("id").primaryKey(),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organization.id),
+    projectId: text("project_id").notNull(),
+    submitterId: text("submitter_id").notNull(),
+    archiveKey: text("archive_key").notNull(),
+    archiveSha256: text("archive_sha256").notNull(),
+    command: text("command", { mode: "json" }).notNull().$type<string[]>(),
+    envNames: text("env_names", { mode: "json" }).notNull().$type<string[]>(),
+    envSealed: text("env_sealed").notNull(),
+    volumeIds: text("volume_ids", { mode: "json" }).notNull().$type<string[]>(),
+    // The pin: the one machine it may run on, or null for any it may run on.
+    machineId: text("machine_id"),
+    runningOn: text("running_on"),
+    state: text("state", { enum: ["queued", "running", "succeeded", "failed", "cancelled"] }).notNull(),
+    failure: text("failure", { enum: ["exit_code", "timeout", "lost"] }),
+    exitCode: integer("exit_code"),
+    attempt: integer("attempt").notNull().default(1),
+    cancelRequested: integer("cancel_requested", { mode: "boolean" }).notNull().default(false),
+    timeoutSeconds: integer("timeout_seconds").notNull(),
+    leaseTokenHash: text("lease_token_hash"),
+    leaseExpiresAt: integer("lease_expires_at", { mode: "timestamp_ms" }),
+    logLines: integer("log_lines").notNull().default(0),
+    logDropped: integer("log_dropped").notNull().default(0),
+    createdAt: createdAt(),
+    startedAt: integer("started_at", { mode: "timestamp_ms" }),
+    finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+  },
+  (table) => [
+    index("job_org_idx").on(table.orgId, table.id),
+    index("job_org_state_idx").on(table.orgId, table.state, table.id),
+    index("job_org_submitter_idx").on(table.orgId, table.submitterId, table.id),
+    index("job_running_on_idx").on(table.runningOn),
+    index("job_finished_idx").on(table.finishedAt),
+    check("job_state_check", sql`${table.state} in ('queued', 'running', 'succeeded', 'failed', 'cancelled')`),
+  ],
+);
+
+/** A job's log, oldest first by `id` (the cursor); capped per job (see job.log_lines). */
+export const jobLog = sqliteTable(
+  "job_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    jobId: text("job_id")
+      .notNull()
+      .references(() => job.id, { onDelete: "cascade" }),
+    at: integer("at", { mode: "timestamp_ms" }).notNull(),
+    stream: text("stream", { enum: ["stdout", "stderr"] }).notNull(),
+    text: text("text").notNull(),
+  },
+  (table) => [index("job_log_job_idx").on(table.jobId, table.id)],
 );

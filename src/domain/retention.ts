@@ -1,3 +1,4 @@
+import { JOB_RETENTION_MS } from "./job";
 import { REDEEMED_LIST_MS } from "./join-code";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -18,11 +19,13 @@ export const RETENTION = {
   auditEventMs: 365 * DAY_MS,
   /** Device logins: a day after they expired (used or not), long enough to read a support question. */
   deviceLoginMs: DAY_MS,
+  /** Finished jobs and their logs: 90 days after they finished (docs/jobs.md). */
+  jobMs: JOB_RETENTION_MS,
   /** Sessions and better-auth verification rows: once expired. */
   expiredMs: 0,
 } as const;
 
-export type RetentionRule = "operation" | "joinCode" | "auditEvent" | "session" | "verification" | "deviceLogin";
+export type RetentionRule = "operation" | "joinCode" | "auditEvent" | "session" | "verification" | "deviceLogin" | "jobLog" | "job";
 
 /** The instant before which a rule's rows may go, for a purge run at `now`. */
 export function purgeCutoff(rule: RetentionRule, now: number): number {
@@ -35,6 +38,9 @@ export function purgeCutoff(rule: RetentionRule, now: number): number {
       return now - RETENTION.auditEventMs;
     case "deviceLogin":
       return now - RETENTION.deviceLoginMs;
+    case "jobLog":
+    case "job":
+      return now - RETENTION.jobMs;
     case "session":
     case "verification":
       return now - RETENTION.expiredMs;

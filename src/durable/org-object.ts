@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { clock } from "../clock";
-import { isUniqueViolation } from "../db/batch";
+import { isUniqueViolation, type Statement } from "../db/batch";
 import { loadConfig } from "../config";
 import { createDb, type Db } from "../db/client";
 import type { ErrorCode } from "../errors";
@@ -21,12 +21,14 @@ import {
 } from "./membership-commands";
 import {
   decideCreateMachine,
-  decideCreateVolume,
-  decideDeleteResource,
+  decideDeleteMachine,
+  decideRotateAgentToken,
+  decideUpdateMachine,
   type CreateMachineInput,
-  type CreateVolumeInput,
-  type DeleteResourceInput,
-} from "./resource-commands";
+  type DeleteMachineInput,
+  type RotateAgentTokenInput,
+  type UpdateMachineInput,
+} from "./machine-commands";
 import {
   decideCreateProject,
   decideDeleteProject,
@@ -36,7 +38,23 @@ import {
   type ProjectRefInput,
   type SetProjectArchiveInput,
 } from "./project-commands";
+import { decideCreateVolume, decideDeleteResource, type CreateVolumeInput, type DeleteResourceInput } from "./resource-commands";
 import { SerialQueue } from "./serial-queue";
+import { nextJobDeadline, sweepStatements } from "../db/job-queries";
+import {
+  decideAppendLogs,
+  decideCancelJob,
+  decideClaimJob,
+  decideFinishJob,
+  decideHeartbeat,
+  decideSubmitJob,
+  type AgentLogsInput,
+  type CancelJobInput,
+  type ClaimJobInput,
+  type FinishJobInput,
+  type LeaseInput,
+  type SubmitJobInput,
+} from "./job-commands";
 
 /** D1 constraints that only another org's writer can trip: answered, not thrown. */
 export function mapConstraint(error: unknown): ErrorCode | null {
@@ -108,20 +126,93 @@ export class OrgObject extends DurableObject<Env> {
     return this.command(input, (db, at) => decideLeave(db, input, at), { replayAfterDeparture: true });
   }
 
-  createMachine(input: CreateMachineInput) {
-    return this.command(input, (db, at) => decideCreateMachine(db, input, at));
-  }
-
-  deleteMachine(input: DeleteResourceInput) {
-    return this.command(input, (db) => decideDeleteResource(db, "machine", input));
-  }
-
   createVolume(input: CreateVolumeInput) {
     return this.command(input, (db, at) => decideCreateVolume(db, input, at));
   }
 
   deleteVolume(input: DeleteResourceInput) {
     return this.command(input, (db) => decideDeleteResource(db, "volume", input));
+  }
+
+  // machine commands (src/durable/machine-commands.ts)
+  createMachine(input: CreateMachineInput) {
+    return this.command(input, (db, at) => decideCreateMachine(db, input, at));
+  }
+
+  updateMachine(input: UpdateMachineInput) {
+    return this.command(input, (db) => decideUpdateMachine(db, input));
+  }
+
+  rotateAgentToken(input: RotateAgentTokenInput) {
+    return this.command(input, (db) => decideRotateAgentToken(db, input));
+  }
+
+  deleteMachine(input: DeleteMachineInput) {
+    return this.command(input, (db, at) => decideDeleteMachine(db, input, at));
+  }
+
+  // jobs commands (src/durable/job-commands.ts)
+  submitJob(input: SubmitJobInput) {
+    return this.command(input, (db, at) => decideSubmitJob(db, input, at, loadConfig(this.env).codeHashSecret));
+  }
+
+  cancelJob(input: CancelJobInput) {
+    return this.#jobCommand(input, (db, at) => decideCancelJob(db, input, at));
+  }
+
+  /** Sweeps lapsed leases and timeouts first, so the queue it picks from is exact at this instant. */
+  claimJob(input: ClaimJobInput) {
+    return this.#jobCommand(input, (db, at) => decideClaimJob(db, input, at), true);
+  }
+
+  heartbeatJob(input: LeaseInput) {
+    return this.#jobCommand(input, (db, at) => decideHeartbeat(db, input, at));
+  }
+
+  appendJobLogs(input: AgentLogsInput) {
+    return this.#jobCommand(input, (db, at) => decideAppendLogs(db, input, at));
+  }
+
+  finishJob(input: FinishJobInput) {
+    return this.#jobCommand(input, (db, at) => decideFinishJob(db, input, at));
+  }
+
+  /** Applies lapsed leases and timeouts now (the alarm's work; tests call it through runInDurableObject). */
+  sweepJobs(orgId: string): Promise<void> {
+    return this.serially(() => this.#sweep(this.db(), orgId, new Date(clock.now())));
+  }
+
+  /** Set at the earliest lease expiry or timeout of the org's running jobs (see #armSweep). */
+  override async alarm(): Promise<void> {
+    const orgId = await this.ctx.storage.get<string>("orgId");
+    if (orgId) await this.sweepJobs(orgId);
+  }
+
+  #jobCommand<T>(input: CommandInput, decide: (db: Db, at: Date) => Promise<Decision<T>>, sweepFirst = false): Promise<CommandResult<T>> {
+    return this.serially(async () => {
+      const db = this.db();
+      const at = new Date(clock.now());
+      if (sweepFirst) await db.batch(sweepStatements(db, input.orgId, at) as [Statement, ...Statement[]]);
+      const result = await applyOnce(db, operationOf(input, at), () => decide(db, at), mapConstraint);
+      await this.#armSweep(db, input.orgId);
+      return result;
+    });
+  }
+
+  async #sweep(db: Db, orgId: string, at: Date): Promise<void> {
+    await db.batch(sweepStatements(db, orgId, at) as [Statement, ...Statement[]]);
+    await this.#armSweep(db, orgId);
+  }
+
+  /** Real, not lazy only: the object wakes at the next deadline even if no agent asks again. */
+  async #armSweep(db: Db, orgId: string): Promise<void> {
+    const deadline = await nextJobDeadline(db, orgId);
+    if (deadline === null) {
+      await this.ctx.storage.deleteAlarm();
+      return;
+    }
+    await this.ctx.storage.put("orgId", orgId);
+    await this.ctx.storage.setAlarm(deadline);
   }
 
   // join-code commands (src/durable/join-code-commands.ts)

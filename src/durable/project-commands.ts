@@ -1,3 +1,4 @@
+import { cancelQueuedJobsOfProject } from "../db/job-queries";
 import type { Statement } from "../db/batch";
 import type { Db } from "../db/client";
 import { findMembers } from "../db/org-queries";
@@ -87,12 +88,10 @@ export async function decideSetProjectArchive(db: Db, input: SetProjectArchiveIn
   };
 }
 
-/**
- * What else a project's deletion does, in the same batch. JOBS HOOK: the jobs table adds its
- * line here: "its queued jobs are cancelled" (contract, Projects), e.g. an UPDATE of the
- * project's queued jobs to `cancelled`. Running jobs keep their pinned archive and run on.
- */
-const PROJECT_DELETION_LINES: ((db: Db, orgId: string, projectId: string, at: Date) => Statement[])[] = [];
+/** What else goes with a deleted project, in its batch: its queued jobs are cancelled (running ones keep their pinned archive). */
+const PROJECT_DELETION_LINES: ((db: Db, orgId: string, projectId: string, at: Date) => Statement[])[] = [
+  (db, orgId, projectId, at) => [cancelQueuedJobsOfProject(db, orgId, projectId, at)],
+];
 
 export async function decideDeleteProject(db: Db, input: ProjectRefInput, at: Date): Promise<Decision<{ deleted: string }>> {
   const own = await ownProject(db, input);

@@ -2,7 +2,8 @@ import { z } from "zod";
 import { signInSchema, signUpSchema, tokenNameSchema } from "../domain/account";
 import { deviceCodeRequestSchema, deviceTokenRequestSchema, userCodeRequestSchema } from "../domain/device-login";
 import { createCodesSchema, redeemCodeSchema } from "../domain/join-code";
-import { createOrgSchema, machineSchema, profilePatchSchema, roleChangeSchema, transferSchema, volumeSchema } from "../domain/org-profile";
+import { machineSchema } from "../domain/machine";
+import { createOrgSchema, profilePatchSchema, roleChangeSchema, transferSchema, volumeSchema } from "../domain/org-profile";
 import * as s from "./schemas";
 
 /**

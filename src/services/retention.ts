@@ -2,7 +2,7 @@ import { deleteExpiredBatch } from "../db/retention-queries";
 import { purgeCutoff, type RetentionRule } from "../domain/retention";
 import { sweepArchiveObjects } from "./project-archive";
 
-const RULES: RetentionRule[] = ["operation", "joinCode", "auditEvent", "session", "verification", "deviceLogin"];
+const RULES: RetentionRule[] = ["operation", "joinCode", "auditEvent", "session", "verification", "deviceLogin", "jobLog", "job"];
 
 export interface PurgeLimits {
   /** Rows one DELETE may remove: small enough to keep each statement short on a busy database. */

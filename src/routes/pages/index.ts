@@ -6,6 +6,7 @@ import { dashboardPages } from "./dashboard-pages";
 import { devicePages } from "./device-pages";
 import { memberPages } from "./member-pages";
 import { projectPages } from "./projects";
+import { jobPages } from "./jobs-pages";
 import { machinePages, volumePages } from "./resource-pages";
 import { settingsPages } from "./settings-pages";
 import { setupPages } from "./setup-pages";
@@ -23,5 +24,6 @@ export const pageRoutes = new Hono<AppEnv>()
   .route("/machines", machinePages)
   .route("/volumes", volumePages)
   .route("/projects", projectPages)
+  .route("/jobs", jobPages)
   .route("/activity", activityPages)
   .route("/device", devicePages);
