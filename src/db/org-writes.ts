@@ -3,7 +3,7 @@ import type { Role } from "../domain/roles";
 import type { OrgProfile } from "../domain/org-profile";
 import { guard, rawStatement, type AuditEntry, type Statement } from "./batch";
 import type { Db } from "./client";
-import { machine, membership, organization, volume } from "./schema";
+import { membership, organization, volume } from "./schema";
 
 /*
  * Statement builders for the org object's batches. Each change is guarded in SQL as well as
@@ -80,25 +80,11 @@ export function moveVolumes(db: Db, orgId: string, fromUserId: string, toUserId:
     .where(and(eq(volume.orgId, orgId), eq(volume.ownerId, fromUserId)));
 }
 
-export function deregisterMachines(db: Db, orgId: string, userId: string): Statement {
-  return db.delete(machine).where(and(eq(machine.orgId, orgId), eq(machine.ownerId, userId)));
-}
-
 /**
  * Inserts only while the owner is a member of the org, decided by D1 at the moment of the
- * insert: a resource made while its owner is being removed is either moved with the rest or
+ * insert: a volume made while its owner is being removed is either moved with the rest or
  * not made at all.
  */
-export function insertMachineIfMember(
-  db: Db,
-  row: { id: string; orgId: string; ownerId: string; name: string; hostname: string; gpus: number; createdAt: Date },
-): Statement {
-  return rawStatement(db, sql`
-    INSERT INTO machine (id, org_id, owner_id, name, hostname, gpus, created_at)
-    SELECT ${row.id}, ${row.orgId}, ${row.ownerId}, ${row.name}, ${row.hostname}, ${row.gpus}, ${row.createdAt.getTime()}
-    WHERE EXISTS (SELECT 1 FROM membership WHERE user_id = ${row.ownerId} AND org_id = ${row.orgId})`);
-}
-
 export function insertVolumeIfMember(
   db: Db,
   row: { id: string; orgId: string; ownerId: string; name: string; sizeGb: number; createdAt: Date },
@@ -121,10 +107,6 @@ export function guardOwns(db: Db, table: "machine" | "volume", orgId: string, id
       ? sql`EXISTS (SELECT 1 FROM machine WHERE id = ${id} AND org_id = ${orgId} AND owner_id = ${ownerId})`
       : sql`EXISTS (SELECT 1 FROM volume WHERE id = ${id} AND org_id = ${orgId} AND owner_id = ${ownerId})`;
   return guard(db, `${table} ${id} is not ${ownerId}'s`, condition);
-}
-
-export function deleteMachine(db: Db, orgId: string, id: string, ownerId: string): Statement {
-  return db.delete(machine).where(and(eq(machine.id, id), eq(machine.orgId, orgId), eq(machine.ownerId, ownerId)));
 }
 
 export function deleteVolume(db: Db, orgId: string, id: string, ownerId: string): Statement {

@@ -74,18 +74,11 @@ export const transferSchema = z.strictObject({
   confirmUsername: z.string().max(1000),
 });
 
-export const machineSchema = z.strictObject({
-  name: z.string().trim().min(1, "Required.").max(LIMITS.name),
-  hostname: z.string().trim().max(LIMITS.hostname).optional().default(""),
-  gpus: z.number().int().min(0).max(LIMITS.maxGpus).optional().default(0),
-});
-
 export const volumeSchema = z.strictObject({
   name: z.string().trim().min(1, "Required.").max(LIMITS.name),
   sizeGb: z.number().int().min(1).max(LIMITS.maxVolumeGb),
 });
 
-export type MachineInput = z.output<typeof machineSchema>;
 export type VolumeInput = z.output<typeof volumeSchema>;
 
 /** `?cursor=&limit=` of the audit log; an empty cursor is the first page. */

@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { clock } from "../clock";
-import { isUniqueViolation } from "../db/batch";
+import { isUniqueViolation, type Statement } from "../db/batch";
 import { loadConfig } from "../config";
 import { createDb, type Db } from "../db/client";
 import { findMember } from "../db/org-queries";
@@ -35,13 +35,40 @@ import {
 } from "./membership-commands";
 import {
   decideCreateMachine,
-  decideCreateVolume,
-  decideDeleteResource,
+  decideDeleteMachine,
+  decideRotateAgentToken,
+  decideUpdateMachine,
   type CreateMachineInput,
-  type CreateVolumeInput,
-  type DeleteResourceInput,
-} from "./resource-commands";
+  type DeleteMachineInput,
+  type RotateAgentTokenInput,
+  type UpdateMachineInput,
+} from "./machine-commands";
+import {
+  decideCreateProject,
+  decideDeleteProject,
+  decideSetProjectArchive,
+  decideStartArchiveUpload,
+  type CreateProjectInput,
+  type ProjectRefInput,
+  type SetProjectArchiveInput,
+} from "./project-commands";
+import { decideCreateVolume, decideDeleteResource, type CreateVolumeInput, type DeleteResourceInput } from "./resource-commands";
 import { SerialQueue } from "./serial-queue";
+import { nextJobDeadline, sweepStatements } from "../db/job-queries";
+import {
+  decideAppendLogs,
+  decideCancelJob,
+  decideClaimJob,
+  decideFinishJob,
+  decideHeartbeat,
+  decideSubmitJob,
+  type AgentLogsInput,
+  type CancelJobInput,
+  type ClaimJobInput,
+  type FinishJobInput,
+  type LeaseInput,
+  type SubmitJobInput,
+} from "./job-commands";
 
 /** D1 constraints that only another org's writer can trip: answered, not thrown. */
 export function mapConstraint(error: unknown): ErrorCode | null {
@@ -49,6 +76,8 @@ export function mapConstraint(error: unknown): ErrorCode | null {
   if (isUniqueViolation(error, "membership.user_id")) return "already_in_org";
   // The one-Owner partial index (on org_id where role = 'owner').
   if (isUniqueViolation(error, "membership.org_id")) return "conflict";
+  // Project names are unique in the org (case-insensitively); the queue decides it first.
+  if (isUniqueViolation(error, "project.name_key")) return "conflict";
   return null;
 }
 
@@ -60,7 +89,7 @@ function errorResponse(error: AppError): Response {
 const DEPARTURE_TOPICS: LiveTopic[] = ["members", "org", "machines"];
 
 /** How every command is applied: what it tells the open pages, and whether a replay may outlive the actor's membership. */
-export type CommandOptions<T> = LiveEffect<T> & { replayAfterDeparture?: boolean };
+export type CommandOptions<T> = LiveEffect<T> & { replayAfterDeparture?: boolean; optimistic?: boolean };
 
 /**
  * One object per organization, reached with `env.ORG.getByName(orgId)`. Every mutation of the
@@ -98,7 +127,7 @@ export class OrgObject extends DurableObject<Env> {
       const at = new Date(clock.now());
       return applyOnce(
         db,
-        operationOf(input, at, options.replayAfterDeparture),
+        operationOf(input, at, { replayAfterDeparture: options.replayAfterDeparture, optimistic: options.optimistic }),
         () => decide(db, at),
         mapConstraint,
         (value) => this.announce(options.topics, options.closes?.(value) ?? [], at),
@@ -143,6 +172,7 @@ export class OrgObject extends DurableObject<Env> {
 
   /** After a commit: close the sockets the change ends, then tell every other socket what changed. */
   protected announce(topics: readonly LiveTopic[], closures: SocketClosure[], at: Date): void {
+    if (topics.length === 0 && closures.length === 0) return;
     const closed = new Set<WebSocket>();
     for (const { userId, code } of closures) {
       for (const ws of this.ctx.getWebSockets(userTag(userId))) {
@@ -205,14 +235,6 @@ export class OrgObject extends DurableObject<Env> {
     });
   }
 
-  createMachine(input: CreateMachineInput) {
-    return this.command(input, (db, at) => decideCreateMachine(db, input, at), { topics: ["machines"] });
-  }
-
-  deleteMachine(input: DeleteResourceInput) {
-    return this.command(input, (db) => decideDeleteResource(db, "machine", input), { topics: ["machines"] });
-  }
-
   createVolume(input: CreateVolumeInput) {
     // Volumes are machine resources to the pages: "machines" is the topic of both.
     return this.command(input, (db, at) => decideCreateVolume(db, input, at), { topics: ["machines"] });
@@ -220,6 +242,97 @@ export class OrgObject extends DurableObject<Env> {
 
   deleteVolume(input: DeleteResourceInput) {
     return this.command(input, (db) => decideDeleteResource(db, "volume", input), { topics: ["machines"] });
+  }
+
+  // machine commands (src/durable/machine-commands.ts)
+  createMachine(input: CreateMachineInput) {
+    return this.command(input, (db, at) => decideCreateMachine(db, input, at), { topics: ["machines"] });
+  }
+
+  updateMachine(input: UpdateMachineInput) {
+    return this.command(input, (db) => decideUpdateMachine(db, input), { topics: ["machines"] });
+  }
+
+  rotateAgentToken(input: RotateAgentTokenInput) {
+    return this.command(input, (db) => decideRotateAgentToken(db, input), { topics: [] });
+  }
+
+  deleteMachine(input: DeleteMachineInput) {
+    return this.command(input, (db, at) => decideDeleteMachine(db, input, at), { topics: ["machines", "jobs"] });
+  }
+
+  // jobs commands (src/durable/job-commands.ts)
+  submitJob(input: SubmitJobInput) {
+    return this.command(input, (db, at) => decideSubmitJob(db, input, at, loadConfig(this.env).codeHashSecret), { topics: ["jobs"] });
+  }
+
+  cancelJob(input: CancelJobInput) {
+    return this.#jobCommand(input, (db, at) => decideCancelJob(db, input, at), ["jobs"]);
+  }
+
+  /** Sweeps lapsed leases and timeouts first, so the queue it picks from is exact at this instant. */
+  claimJob(input: ClaimJobInput) {
+    return this.#jobCommand(input, (db, at) => decideClaimJob(db, input, at), ["jobs"], true);
+  }
+
+  heartbeatJob(input: LeaseInput) {
+    // Heartbeats and log lines change no state a page lists: they tell no one.
+    return this.#jobCommand(input, (db, at) => decideHeartbeat(db, input, at), []);
+  }
+
+  appendJobLogs(input: AgentLogsInput) {
+    return this.#jobCommand(input, (db, at) => decideAppendLogs(db, input, at), []);
+  }
+
+  finishJob(input: FinishJobInput) {
+    return this.#jobCommand(input, (db, at) => decideFinishJob(db, input, at), ["jobs"]);
+  }
+
+  /** Applies lapsed leases and timeouts now (the alarm's work; tests call it through runInDurableObject). */
+  sweepJobs(orgId: string): Promise<void> {
+    return this.serially(() => this.#sweep(this.db(), orgId, new Date(clock.now())));
+  }
+
+  /** Set at the earliest lease expiry or timeout of the org's running jobs (see #armSweep). */
+  override async alarm(): Promise<void> {
+    const orgId = await this.ctx.storage.get<string>("orgId");
+    if (orgId) await this.sweepJobs(orgId);
+  }
+
+  #jobCommand<T>(
+    input: CommandInput,
+    decide: (db: Db, at: Date) => Promise<Decision<T>>,
+    topics: LiveTopic[],
+    sweepFirst = false,
+  ): Promise<CommandResult<T>> {
+    return this.serially(async () => {
+      const db = this.db();
+      const at = new Date(clock.now());
+      if (sweepFirst) await db.batch(sweepStatements(db, input.orgId, at) as [Statement, ...Statement[]]);
+      const result = await applyOnce(db, operationOf(input, at), () => decide(db, at), mapConstraint, () => {
+        if (topics.length > 0) this.announce(topics, [], at);
+      });
+      await this.#armSweep(db, input.orgId);
+      return result;
+    });
+  }
+
+  async #sweep(db: Db, orgId: string, at: Date): Promise<void> {
+    await db.batch(sweepStatements(db, orgId, at) as [Statement, ...Statement[]]);
+    // A deadline passed: jobs went back to the queue or failed.
+    this.announce(["jobs"], [], at);
+    await this.#armSweep(db, orgId);
+  }
+
+  /** Real, not lazy only: the object wakes at the next deadline even if no agent asks again. */
+  async #armSweep(db: Db, orgId: string): Promise<void> {
+    const deadline = await nextJobDeadline(db, orgId);
+    if (deadline === null) {
+      await this.ctx.storage.deleteAlarm();
+      return;
+    }
+    await this.ctx.storage.put("orgId", orgId);
+    await this.ctx.storage.setAlarm(deadline);
   }
 
   // join-code commands (src/durable/join-code-commands.ts)
@@ -238,6 +351,25 @@ export class OrgObject extends DurableObject<Env> {
   }
 
   redeemCode(input: RedeemCodeInput) {
-    return this.command(input, (db, at) => decideRedeemCode(db, input, at), { topics: ["members", "codes", "org"] });
+    // Its decision reads nothing (the edge found the code), so it commits without a lookup first.
+    return this.command(input, (db, at) => decideRedeemCode(db, input, at), { topics: ["members", "codes", "org"], optimistic: true });
+  }
+
+  // project commands (src/durable/project-commands.ts)
+  createProject(input: CreateProjectInput) {
+    return this.command(input, (db, at) => decideCreateProject(db, input, at), { topics: ["projects"] });
+  }
+
+  startArchiveUpload(input: ProjectRefInput) {
+    // Records the object to be written; nothing a page shows changes yet.
+    return this.command(input, (db, at) => decideStartArchiveUpload(db, input, at), { topics: [] });
+  }
+
+  setProjectArchive(input: SetProjectArchiveInput) {
+    return this.command(input, (db, at) => decideSetProjectArchive(db, input, at), { topics: ["projects"] });
+  }
+
+  deleteProject(input: ProjectRefInput) {
+    return this.command(input, (db, at) => decideDeleteProject(db, input, at), { topics: ["projects", "jobs"] });
   }
 }

@@ -1,28 +1,17 @@
 import type { Db } from "../db/client";
-import { findMachine, findMembers, findVolume, type MachineRecord, type VolumeRecord } from "../db/org-queries";
-import { deleteMachine, deleteVolume, guardInserted, guardOwns, insertMachineIfMember, insertVolumeIfMember } from "../db/org-writes";
+import { findMembers, findVolume, type VolumeRecord } from "../db/org-queries";
+import { deleteVolume, guardInserted, guardOwns, insertVolumeIfMember } from "../db/org-writes";
 import { newId } from "../domain/ids";
 import { mayDeleteResource } from "../domain/membership";
-import type { MachineInput, VolumeInput } from "../domain/org-profile";
+import type { VolumeInput } from "../domain/org-profile";
 import { refuse, type Decision } from "./command";
 import type { CommandInput } from "./membership-commands";
 
-export type CreateMachineInput = CommandInput & { machine: MachineInput };
 export type CreateVolumeInput = CommandInput & { volume: VolumeInput };
 export type DeleteResourceInput = CommandInput & { resourceId: string };
 
 async function isMember(db: Db, input: CommandInput): Promise<boolean> {
   return (await findMembers(db, input.orgId, [input.actorId])).has(input.actorId);
-}
-
-export async function decideCreateMachine(db: Db, input: CreateMachineInput, at: Date): Promise<Decision<{ machine: MachineRecord }>> {
-  if (!(await isMember(db, input))) return refuse("not_found");
-  const machine = { id: newId(), orgId: input.orgId, ownerId: input.actorId, ...input.machine, createdAt: at };
-  return {
-    ok: true,
-    statements: [insertMachineIfMember(db, machine), guardInserted(db, "machine", machine.id)],
-    value: { machine: { id: machine.id, name: machine.name, hostname: machine.hostname, gpus: machine.gpus, ownerId: machine.ownerId, createdAt: at.toISOString() } },
-  };
 }
 
 export async function decideCreateVolume(db: Db, input: CreateVolumeInput, at: Date): Promise<Decision<{ volume: VolumeRecord }>> {
@@ -36,11 +25,10 @@ export async function decideCreateVolume(db: Db, input: CreateVolumeInput, at: D
 }
 
 const RESOURCES = {
-  machine: { find: findMachine, remove: deleteMachine },
   volume: { find: findVolume, remove: deleteVolume },
 } as const;
 
-/** Deletes one of the actor's own machines or volumes; another member's is refused. */
+/** Deletes one of the actor's own volumes; another member's is refused. */
 export async function decideDeleteResource(
   db: Db,
   kind: keyof typeof RESOURCES,

@@ -1,7 +1,8 @@
 import { deleteExpiredBatch } from "../db/retention-queries";
 import { purgeCutoff, type RetentionRule } from "../domain/retention";
+import { sweepArchiveObjects } from "./project-archive";
 
-const RULES: RetentionRule[] = ["operation", "joinCode", "auditEvent", "session", "verification"];
+const RULES: RetentionRule[] = ["operation", "joinCode", "auditEvent", "session", "verification", "deviceLogin", "jobLog", "job"];
 
 export interface PurgeLimits {
   /** Rows one DELETE may remove: small enough to keep each statement short on a busy database. */
@@ -16,8 +17,12 @@ export const DEFAULT_PURGE_LIMITS: PurgeLimits = { batchSize: 500, maxBatches: 2
  * Deletes what every retention rule (src/domain/retention.ts) lets go of at `now`, in bounded
  * batches. Idempotent: a second run at the same instant deletes nothing. Returns the rows per rule.
  */
-export async function purgeExpired(env: Env, now: number, limits: PurgeLimits = DEFAULT_PURGE_LIMITS): Promise<Record<RetentionRule, number>> {
-  const deleted = {} as Record<RetentionRule, number>;
+export async function purgeExpired(
+  env: Env,
+  now: number,
+  limits: PurgeLimits = DEFAULT_PURGE_LIMITS,
+): Promise<Record<RetentionRule, number> & { archiveObjects: number }> {
+  const deleted = {} as Record<RetentionRule, number> & { archiveObjects: number };
   for (const rule of RULES) {
     const cutoff = purgeCutoff(rule, now);
     let total = 0;
@@ -28,5 +33,7 @@ export async function purgeExpired(env: Env, now: number, limits: PurgeLimits = 
     }
     deleted[rule] = total;
   }
+  // R2 objects, not rows: project archives nothing needs any more (src/services/project-archive.ts).
+  deleted.archiveObjects = await sweepArchiveObjects(env, now, limits);
   return deleted;
 }

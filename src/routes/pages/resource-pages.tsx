@@ -1,7 +1,10 @@
 import { Hono, type Context } from "hono";
 import { createDb } from "../../db/client";
-import { listMachines, listVolumes } from "../../db/org-queries";
-import { machineSchema, volumeSchema } from "../../domain/org-profile";
+import { listMachines } from "../../db/machine-queries";
+import { listVolumes } from "../../db/org-queries";
+import { machineSchema } from "../../domain/machine";
+import { volumeSchema } from "../../domain/org-profile";
+import { newAgentToken } from "../machines";
 import { orgClient } from "../../durable/org-client";
 import { AppError } from "../../errors";
 import { EMPTY_FORM, type FormState } from "../../views/components/field";
@@ -21,10 +24,10 @@ const MACHINE_MESSAGES = {
 };
 const VOLUME_MESSAGES = { name: "Enter a name of 1 to 100 characters.", sizeGb: "Enter a whole number of GB, at least 1." };
 
-async function renderMachines(c: Context<MemberEnv>, form: FormState) {
+async function renderMachines(c: Context<MemberEnv>, form: FormState, created?: { name: string; agentToken: string }) {
   const { user, org } = c.var.member;
   const machines = (await listMachines(createDb(c.env.DB), org.id)).filter((machine) => machine.ownerId === user.id);
-  return c.render(<MachinesPage machines={machines} form={form} />, memberPageProps(c, "Machines", "machines"));
+  return c.render(<MachinesPage machines={machines} form={form} created={created} />, memberPageProps(c, "Machines", "machines"));
 }
 
 async function renderVolumes(c: Context<MemberEnv>, form: FormState) {
@@ -50,11 +53,13 @@ export const machinePages = new Hono<MemberEnv>()
   .get("/", (c) => renderMachines(c, EMPTY_FORM))
   .post("/", async (c) => {
     const { user, org } = c.var.member;
-    const values = await readForm(c, ["name", "hostname", "gpus"] as const);
+    const values = await readForm(c, ["name", "hostname", "gpus", "shared"] as const);
     try {
-      const input = parseWith(machineSchema, { name: values.name, hostname: values.hostname, gpus: numberField(values.gpus) });
-      const { machine } = await orgClient(c.env, org.id, { actorId: user.id }).createMachine({ machine: input });
-      return redirectWithFlash(c, "/machines", { kind: "success", text: `Machine ${machine.name} is registered.` });
+      const input = parseWith(machineSchema, { name: values.name, hostname: values.hostname, gpus: numberField(values.gpus), shared: values.shared === "on" });
+      const made = await newAgentToken(c.env);
+      const { machine } = await orgClient(c.env, org.id, { actorId: user.id }).createMachine({ machine: input, agentTokenHash: made.hash });
+      // Shown on this answer alone (not through a redirect's cookie): the token is never stored readable.
+      return renderMachines(c, EMPTY_FORM, { name: machine.name, agentToken: made.token });
     } catch (error) {
       const form = formStateFrom(error, values, { messages: MACHINE_MESSAGES });
       c.status(refusedStatus(c, error));
