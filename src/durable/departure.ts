@@ -1,7 +1,8 @@
 import { insertAudit, type Statement } from "../db/batch";
 import type { Db } from "../db/client";
 import type { MemberRecord } from "../db/org-queries";
-import { auditVolumesMoved, bumpVersion, deleteMembership, deregisterMachines, guardOneOwner, guardRole, guardVersion, moveVolumes } from "../db/org-writes";
+import { bumpVersion, deleteMembership, deregisterMachines, guardOneOwner, guardRole, guardVersion } from "../db/org-writes";
+import { auditVolumesMoved, moveVolumes } from "../db/volume-queries";
 import { AUDIT_ACTIONS } from "../domain/audit";
 import { newSortableId } from "../domain/ids";
 

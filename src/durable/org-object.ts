@@ -19,14 +19,8 @@ import {
   type TransferInput,
   type UpdateProfileInput,
 } from "./membership-commands";
-import {
-  decideCreateMachine,
-  decideCreateVolume,
-  decideDeleteResource,
-  type CreateMachineInput,
-  type CreateVolumeInput,
-  type DeleteResourceInput,
-} from "./resource-commands";
+import { decideCreateMachine, decideDeleteResource, type CreateMachineInput, type DeleteResourceInput } from "./resource-commands";
+import { decideCreateVolume, decideDeleteVolume, type CreateVolumeInput, type DeleteVolumeInput } from "./volume-commands";
 import { SerialQueue } from "./serial-queue";
 
 /** D1 constraints that only another org's writer can trip: answered, not thrown. */
@@ -105,12 +99,13 @@ export class OrgObject extends DurableObject<Env> {
     return this.command(input, (db) => decideDeleteResource(db, "machine", input));
   }
 
+  // volume commands (src/durable/volume-commands.ts)
   createVolume(input: CreateVolumeInput) {
     return this.command(input, (db, at) => decideCreateVolume(db, input, at));
   }
 
-  deleteVolume(input: DeleteResourceInput) {
-    return this.command(input, (db) => decideDeleteResource(db, "volume", input));
+  deleteVolume(input: DeleteVolumeInput) {
+    return this.command(input, (db) => decideDeleteVolume(db, input));
   }
 
   // join-code commands (src/durable/join-code-commands.ts)

@@ -1,14 +1,13 @@
 import type { Db } from "../db/client";
-import { findMachine, findMembers, findVolume, type MachineRecord, type VolumeRecord } from "../db/org-queries";
-import { deleteMachine, deleteVolume, guardInserted, guardOwns, insertMachineIfMember, insertVolumeIfMember } from "../db/org-writes";
+import { findMachine, findMembers, type MachineRecord } from "../db/org-queries";
+import { deleteMachine, guardInserted, guardOwns, insertMachineIfMember } from "../db/org-writes";
 import { newId } from "../domain/ids";
 import { mayDeleteResource } from "../domain/membership";
-import type { MachineInput, VolumeInput } from "../domain/org-profile";
+import type { MachineInput } from "../domain/org-profile";
 import { refuse, type Decision } from "./command";
 import type { CommandInput } from "./membership-commands";
 
 export type CreateMachineInput = CommandInput & { machine: MachineInput };
-export type CreateVolumeInput = CommandInput & { volume: VolumeInput };
 export type DeleteResourceInput = CommandInput & { resourceId: string };
 
 async function isMember(db: Db, input: CommandInput): Promise<boolean> {
@@ -25,22 +24,11 @@ export async function decideCreateMachine(db: Db, input: CreateMachineInput, at:
   };
 }
 
-export async function decideCreateVolume(db: Db, input: CreateVolumeInput, at: Date): Promise<Decision<{ volume: VolumeRecord }>> {
-  if (!(await isMember(db, input))) return refuse("not_found");
-  const volume = { id: newId(), orgId: input.orgId, ownerId: input.actorId, ...input.volume, createdAt: at };
-  return {
-    ok: true,
-    statements: [insertVolumeIfMember(db, volume), guardInserted(db, "volume", volume.id)],
-    value: { volume: { id: volume.id, name: volume.name, sizeGb: volume.sizeGb, ownerId: volume.ownerId, createdAt: at.toISOString() } },
-  };
-}
-
 const RESOURCES = {
   machine: { find: findMachine, remove: deleteMachine },
-  volume: { find: findVolume, remove: deleteVolume },
 } as const;
 
-/** Deletes one of the actor's own machines or volumes; another member's is refused. */
+/** Deletes one of the actor's own machines; another member's is refused. (Volumes: volume-commands.ts.) */
 export async function decideDeleteResource(
   db: Db,
   kind: keyof typeof RESOURCES,

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import { createDb } from "../db/client";
-import { listVolumes } from "../db/org-queries";
+import { listVolumes } from "../db/volume-queries";
 import { maySeeAllVolumes } from "../domain/membership";
-import { volumeSchema, wantsAll } from "../domain/org-profile";
+import { volumeSchema, wantsAll } from "../domain/volume";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
 import { jsonBody } from "./json-body";
@@ -24,6 +24,6 @@ export const volumeRoutes = new Hono<AppEnv>()
   })
   .delete("/:orgId/volumes/:volumeId", async (c) => {
     const { org } = await orgCommand(c);
-    await org.deleteVolume({ resourceId: c.req.param("volumeId") });
+    await org.deleteVolume({ volumeId: c.req.param("volumeId") });
     return c.body(null, 204);
   });

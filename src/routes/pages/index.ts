@@ -4,9 +4,10 @@ import { accountPages } from "./account-pages";
 import { activityPages } from "./activity-pages";
 import { dashboardPages } from "./dashboard-pages";
 import { memberPages } from "./member-pages";
-import { machinePages, volumePages } from "./resource-pages";
+import { machinePages } from "./resource-pages";
 import { settingsPages } from "./settings-pages";
 import { setupPages } from "./setup-pages";
+import { volumePages } from "./volume-pages";
 
 /**
  * The dashboard's pages, one sub-app per page group. Each group's middleware (the member
