@@ -16,6 +16,7 @@ import { machineRoutes } from "./routes/machines";
 import { memberRoutes } from "./routes/members";
 import { orgRoutes } from "./routes/orgs";
 import { volumeRoutes } from "./routes/volumes";
+import { volumeFileRoutes } from "./routes/volume-files";
 import { joinCodeRoutes } from "./routes/join-codes";
 import { joinRoutes } from "./routes/join";
 import { pageRoutes } from "./routes/pages";
@@ -75,6 +76,7 @@ export function buildApp() {
   app.route("/api/orgs", eventRoutes);
   app.route("/api/orgs", machineRoutes);
   app.route("/api/orgs", volumeRoutes);
+  app.route("/api/orgs", volumeFileRoutes);
   app.route("/api/orgs", joinCodeRoutes);
   app.route("/api/join", joinRoutes);
   app.route("/", pageRoutes);

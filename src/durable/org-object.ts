@@ -21,6 +21,20 @@ import {
 } from "./membership-commands";
 import { decideCreateMachine, decideDeleteResource, type CreateMachineInput, type DeleteResourceInput } from "./resource-commands";
 import { decideCreateVolume, decideDeleteVolume, type CreateVolumeInput, type DeleteVolumeInput } from "./volume-commands";
+import {
+  decideCancelUpload,
+  decideCommit,
+  decideDeleteFile,
+  decideRecordPart,
+  decideRelease,
+  decideReserve,
+  type CancelUploadInput,
+  type CommitInput,
+  type DeleteFileInput,
+  type RecordPartInput,
+  type ReleaseInput,
+  type ReserveInput,
+} from "./volume-file-commands";
 import { SerialQueue } from "./serial-queue";
 
 /** D1 constraints that only another org's writer can trip: answered, not thrown. */
@@ -106,6 +120,31 @@ export class OrgObject extends DurableObject<Env> {
 
   deleteVolume(input: DeleteVolumeInput) {
     return this.command(input, (db) => decideDeleteVolume(db, input));
+  }
+
+  // volume file commands (src/durable/volume-file-commands.ts); the bytes stream outside, between reserve and commit
+  reserveFileWrite(input: ReserveInput) {
+    return this.command(input, (db, at) => decideReserve(db, input, at));
+  }
+
+  commitFileWrite(input: CommitInput) {
+    return this.command(input, (db, at) => decideCommit(db, input, at));
+  }
+
+  releaseFileWrite(input: ReleaseInput) {
+    return this.command(input, (db) => decideRelease(db, input), { replayAfterDeparture: true });
+  }
+
+  cancelUpload(input: CancelUploadInput) {
+    return this.command(input, (db, at) => decideCancelUpload(db, input, at));
+  }
+
+  recordUploadPart(input: RecordPartInput) {
+    return this.command(input, (db, at) => decideRecordPart(db, input, at));
+  }
+
+  deleteFile(input: DeleteFileInput) {
+    return this.command(input, (db) => decideDeleteFile(db, input));
   }
 
   // join-code commands (src/durable/join-code-commands.ts)

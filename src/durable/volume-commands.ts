@@ -1,5 +1,6 @@
 import type { Db } from "../db/client";
 import { findMember } from "../db/org-queries";
+import { deleteVolumeContents, listVolumeMultiparts } from "../db/volume-file-queries";
 import { deleteVolume, findVolume, guardOwnsVolume, guardVolumeInserted, insertVolumeIfMember, type VolumeRecord } from "../db/volume-queries";
 import { newId } from "../domain/ids";
 import { mayDeleteResource } from "../domain/membership";
@@ -20,15 +21,26 @@ export async function decideCreateVolume(db: Db, input: CreateVolumeInput, at: D
   };
 }
 
-/** Deletes one of the actor's own volumes; another member's is refused. */
-export async function decideDeleteVolume(db: Db, input: DeleteVolumeInput): Promise<Decision<{ deleted: string }>> {
+/**
+ * Deletes one of the actor's own volumes with its files and unfinished uploads (their rows in
+ * this batch; the caller then removes the R2 objects and aborts `multiparts`, and the orphan
+ * sweep catches what that misses). Another member's volume is refused.
+ */
+export async function decideDeleteVolume(
+  db: Db,
+  input: DeleteVolumeInput,
+): Promise<Decision<{ deleted: string; multiparts: { blobKey: string; r2UploadId: string }[] }>> {
   const [member, volume] = await Promise.all([findMember(db, input.orgId, input.actorId), findVolume(db, input.orgId, input.volumeId)]);
   if (!member || !volume) return refuse("not_found");
   const verdict = mayDeleteResource(input.actorId, volume.ownerId);
   if (!verdict.ok) return refuse(verdict.code, verdict.message);
   return {
     ok: true,
-    statements: [guardOwnsVolume(db, input.orgId, volume.id, input.actorId), deleteVolume(db, input.orgId, volume.id, input.actorId)],
-    value: { deleted: volume.id },
+    statements: [
+      guardOwnsVolume(db, input.orgId, volume.id, input.actorId),
+      ...deleteVolumeContents(db, volume.id),
+      deleteVolume(db, input.orgId, volume.id, input.actorId),
+    ],
+    value: { deleted: volume.id, multiparts: await listVolumeMultiparts(db, volume.id) },
   };
 }

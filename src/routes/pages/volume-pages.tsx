@@ -7,6 +7,7 @@ import { AppError } from "../../errors";
 import { EMPTY_FORM, type FormState } from "../../views/components/field";
 import { renderer } from "../../views/layout";
 import { VolumesPage } from "../../views/volumes-page";
+import { deleteVolumeBlobs } from "../../services/volume-files";
 import { parseWith } from "../json-body";
 import { redirectWithFlash } from "./flash";
 import { formStateFrom, readForm, refusedStatus } from "./form";
@@ -51,5 +52,8 @@ export const volumePages = new Hono<MemberEnv>()
   })
   .post("/:volumeId/delete", (c) => {
     const { user, org } = c.var.member;
-    return deleteThen(c, "/volumes", "The volume is deleted.", () => orgClient(c.env, org.id, { actorId: user.id }).deleteVolume({ volumeId: c.req.param("volumeId") }));
+    return deleteThen(c, "/volumes", "The volume is deleted.", async () => {
+      const { deleted, multiparts } = await orgClient(c.env, org.id, { actorId: user.id }).deleteVolume({ volumeId: c.req.param("volumeId") });
+      await deleteVolumeBlobs(c.env, deleted, multiparts);
+    });
   });
