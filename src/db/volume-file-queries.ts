@@ -133,14 +133,35 @@ export async function listExpiredUploads(db: Db, now: Date, limit: number): Prom
   return rows.map(toUpload);
 }
 
+// D1 binds at most 100 parameters a statement.
+const KEYS_PER_QUERY = 90;
+
 /** Which of `keys` a file or an upload still points at: the orphan sweep keeps those. */
 export async function blobKeysInUse(db: Db, keys: string[]): Promise<Set<string>> {
-  if (keys.length === 0) return new Set();
-  const [files, uploads] = await Promise.all([
-    db.select({ key: volumeFile.blobKey }).from(volumeFile).where(inArray(volumeFile.blobKey, keys)),
-    db.select({ key: volumeUpload.blobKey }).from(volumeUpload).where(inArray(volumeUpload.blobKey, keys)),
+  const inUse = new Set<string>();
+  for (let i = 0; i < keys.length; i += KEYS_PER_QUERY) {
+    const chunk = keys.slice(i, i + KEYS_PER_QUERY);
+    const [files, uploads] = await Promise.all([
+      db.select({ key: volumeFile.blobKey }).from(volumeFile).where(inArray(volumeFile.blobKey, chunk)),
+      db.select({ key: volumeUpload.blobKey }).from(volumeUpload).where(inArray(volumeUpload.blobKey, chunk)),
+    ]);
+    for (const row of [...files, ...uploads]) inUse.add(row.key);
+  }
+  return inUse;
+}
+
+/**
+ * Deletes expired uploads (at most 90, the D1 parameter bound) with their parts, still only
+ * those expired at `now` when the batch runs. Returns how many went.
+ */
+export async function deleteExpiredUploads(db: Db, ids: string[], now: Date): Promise<number> {
+  if (ids.length === 0) return 0;
+  const chunk = ids.slice(0, KEYS_PER_QUERY);
+  const [, removed] = await db.batch([
+    db.delete(volumeUploadPart).where(inArray(volumeUploadPart.uploadId, db.select({ id: volumeUpload.id }).from(volumeUpload).where(and(inArray(volumeUpload.id, chunk), lt(volumeUpload.expiresAt, now))))),
+    db.delete(volumeUpload).where(and(inArray(volumeUpload.id, chunk), lt(volumeUpload.expiresAt, now))),
   ]);
-  return new Set([...files, ...uploads].map((row) => row.key));
+  return removed.meta.changes;
 }
 
 // ---- statements ----

@@ -1,5 +1,6 @@
 import { deleteExpiredBatch } from "../db/retention-queries";
 import { purgeCutoff, type RetentionRule } from "../domain/retention";
+import { sweepExpiredUploads, sweepOrphanBlobs } from "./volume-files";
 
 const RULES: RetentionRule[] = ["operation", "joinCode", "auditEvent", "session", "verification"];
 
@@ -16,8 +17,10 @@ export const DEFAULT_PURGE_LIMITS: PurgeLimits = { batchSize: 500, maxBatches: 2
  * Deletes what every retention rule (src/domain/retention.ts) lets go of at `now`, in bounded
  * batches. Idempotent: a second run at the same instant deletes nothing. Returns the rows per rule.
  */
-export async function purgeExpired(env: Env, now: number, limits: PurgeLimits = DEFAULT_PURGE_LIMITS): Promise<Record<RetentionRule, number>> {
-  const deleted = {} as Record<RetentionRule, number>;
+export type PurgeReport = Record<RetentionRule, number> & { volumeUpload: number; orphanBlob: number };
+
+export async function purgeExpired(env: Env, now: number, limits: PurgeLimits = DEFAULT_PURGE_LIMITS): Promise<PurgeReport> {
+  const deleted = {} as PurgeReport;
   for (const rule of RULES) {
     const cutoff = purgeCutoff(rule, now);
     let total = 0;
@@ -28,5 +31,8 @@ export async function purgeExpired(env: Env, now: number, limits: PurgeLimits = 
     }
     deleted[rule] = total;
   }
+  // Volume files (docs/volume-files.md): expired uploads free their reservation; orphaned objects go.
+  deleted.volumeUpload = await sweepExpiredUploads(env, now, limits.maxBatches);
+  deleted.orphanBlob = await sweepOrphanBlobs(env, now, limits.maxBatches);
   return deleted;
 }

@@ -1,5 +1,5 @@
 import { createDb } from "../db/client";
-import { blobKeysInUse, findUpload, listParts, type FileRecord, type PartRecord, type UploadRow } from "../db/volume-file-queries";
+import { blobKeysInUse, deleteExpiredUploads, findUpload, listExpiredUploads, listParts, type FileRecord, type PartRecord, type UploadRow } from "../db/volume-file-queries";
 import { newId } from "../domain/ids";
 import { orgClient } from "../durable/org-client";
 import { AppError } from "../errors";
@@ -201,4 +201,53 @@ export async function findLiveUpload(env: Env, volumeId: string, uploadId: strin
   const upload = await findUpload(createDb(env.DB), volumeId, uploadId);
   if (!upload || upload.kind !== "multipart" || Date.parse(upload.expiresAt) <= now) throw new AppError("not_found", "There is no such upload (or it expired).");
   return upload;
+}
+
+/** Longer than any reservation holds a fresh object unreferenced (a PUT's hour, an upload's day). */
+const ORPHAN_AGE_MS = 25 * 60 * 60 * 1000;
+
+/**
+ * The retention sweep of uploads: every upload or PUT reservation past its expiry is aborted
+ * in R2 (best effort; R2 also drops unfinished multipart uploads by itself) and its rows go,
+ * which frees its reservation. Bounded: `maxBatches` of at most 90 a run.
+ */
+export async function sweepExpiredUploads(env: Env, now: number, maxBatches: number): Promise<number> {
+  const db = createDb(env.DB);
+  let total = 0;
+  for (let batch = 0; batch < maxBatches; batch += 1) {
+    const expired = await listExpiredUploads(db, new Date(now), 90);
+    for (const upload of expired) {
+      if (upload.r2UploadId) await bestEffort(() => env.BLOBS.resumeMultipartUpload(upload.blobKey, upload.r2UploadId!).abort());
+    }
+    const removed = await deleteExpiredUploads(
+      db,
+      expired.map((upload) => upload.id),
+      new Date(now),
+    );
+    total += removed;
+    if (expired.length < 90) break;
+  }
+  return total;
+}
+
+/**
+ * Objects under `volumes/` that no file or upload points at and that are older than any
+ * write in flight can be: what a failed best-effort delete (after a replace, a delete, a
+ * volume's deletion or a refused write) left behind. At most `maxPages` of 1,000 a run.
+ */
+export async function sweepOrphanBlobs(env: Env, now: number, maxPages: number): Promise<number> {
+  const db = createDb(env.DB);
+  let deleted = 0;
+  let cursor: string | undefined;
+  for (let page = 0; page < maxPages; page += 1) {
+    const listing = await env.BLOBS.list({ prefix: "volumes/", limit: 1000, ...(cursor ? { cursor } : {}) });
+    const old = listing.objects.filter((object) => object.uploaded.getTime() < now - ORPHAN_AGE_MS).map((object) => object.key);
+    const inUse = await blobKeysInUse(db, old);
+    const orphans = old.filter((key) => !inUse.has(key));
+    if (orphans.length > 0) await env.BLOBS.delete(orphans);
+    deleted += orphans.length;
+    if (!listing.truncated) break;
+    cursor = listing.cursor;
+  }
+  return deleted;
 }
