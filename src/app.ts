@@ -35,6 +35,9 @@ export function isByteUpload(path: string): boolean {
   return BYTE_UPLOAD_PATHS.some((pattern) => pattern.test(path));
 }
 
+/** The volume page's upload form (multipart/form-data POST), limited by its own route. */
+const PAGE_UPLOAD_PATH = /^\/volumes\/[^/]+\/files$/;
+
 export function buildApp() {
   const app = new Hono<AppEnv>();
 
@@ -64,7 +67,9 @@ export function buildApp() {
     },
   });
   // Raw-byte uploads stream to R2 under their own limit (100 MiB a request), checked by their routes.
-  app.use((c, next) => (c.req.method === "PUT" && isByteUpload(c.req.path) ? next() : jsonBodyLimit(c, next)));
+  app.use((c, next) =>
+    (c.req.method === "PUT" && isByteUpload(c.req.path)) || (c.req.method === "POST" && PAGE_UPLOAD_PATH.test(c.req.path)) ? next() : jsonBodyLimit(c, next),
+  );
   app.use(requireSameOrigin);
   app.use(resolvePrincipal);
 
