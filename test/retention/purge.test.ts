@@ -78,7 +78,7 @@ describe("purgeExpired", () => {
     const second = await purgeExpired(env, at, { batchSize: 2, maxBatches: 10 });
     expect(second.joinCode).toBe(3);
     const third = await purgeExpired(env, at, { batchSize: 2, maxBatches: 10 });
-    expect(third).toEqual({ operation: 0, joinCode: 0, auditEvent: 0, session: 0, verification: 0 });
+    expect(third).toEqual({ operation: 0, joinCode: 0, auditEvent: 0, session: 0, verification: 0, volumeUpload: 0, orphanBlob: 0 });
   });
 });
 
