@@ -78,8 +78,14 @@ export const volumeFileRoutes = new Hono<AppEnv>()
   .get("/:orgId/volumes/:volumeId/files/*", async (c) => {
     const path = filePath(c);
     const { volume } = await ownVolume(c);
-    const file = await findFile(createDb(c.env.DB), volume.id, path);
-    const object = file && (await c.env.BLOBS.get(file.blobKey));
+    const db = createDb(c.env.DB);
+    let file = await findFile(db, volume.id, path);
+    let object = file && (await c.env.BLOBS.get(file.blobKey));
+    // A replace between the two reads deletes the object we looked up: read the row again, once.
+    if (file && !object) {
+      file = await findFile(db, volume.id, path);
+      object = file && (await c.env.BLOBS.get(file.blobKey));
+    }
     if (!file || !object) throw new AppError("not_found", "There is no such file.");
     return new Response(object.body, {
       headers: { "Content-Type": "application/octet-stream", "Content-Length": String(file.size), ETag: `"${file.sha256}"`, "Cache-Control": "private, no-store" },

@@ -31,6 +31,8 @@ function hex(buffer: ArrayBuffer): string {
  */
 function hashedStream(body: ReadableStream<Uint8Array> | null, size: number) {
   const digest = new crypto.DigestStream("SHA-256");
+  // A failed store never asks for the digest: keep its rejection from going unhandled.
+  digest.digest.catch(() => {});
   const writer = digest.getWriter();
   let seen = 0;
   const tap = new TransformStream<Uint8Array, Uint8Array>({

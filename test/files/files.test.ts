@@ -64,7 +64,7 @@ describe("PUT /api/orgs/:orgId/volumes/:id/files/{path}", () => {
     const response = await raw(fileUrl(org.id, volume.id, "huge"), { method: "PUT", body: readable, as: org.owner.cookie });
     expect(response.status).toBe(413);
     expect(response.json.error.code).toBe("too_large");
-    await writable.abort().catch(() => {});
+    void writable;
     const lengthless = await raw(fileUrl(org.id, volume.id, "chunked"), {
       method: "PUT",
       body: new ReadableStream({ start: (c) => (c.enqueue(new Uint8Array(3)), c.close()) }),
@@ -98,6 +98,39 @@ describe("PUT /api/orgs/:orgId/volumes/:id/files/{path}", () => {
     const listed = await api(filesUrl(org.id, volume.id), { as: org.owner.cookie });
     expect(listed.body.usedBytes).toBe(900);
     expect(await blobCount(volume.id)).toBe(3);
+  });
+});
+
+describe("concurrent and failed writes", () => {
+  it("replaces one path concurrently into exactly one whole file and one object", async () => {
+    const org = await orgWith();
+    const volume = await createVolume(org, org.owner.cookie);
+    const versions = Array.from({ length: 5 }, (_, i) => bytes(2000 + i, 20 + i));
+    const results = await Promise.all(versions.map((data) => putFile(org, volume.id, "same", data, org.owner.cookie)));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 201]);
+    const got = await raw(fileUrl(org.id, volume.id, "same"), { as: org.owner.cookie });
+    const match = await Promise.all(versions.map(async (data) => (await sha256Hex(data)) === (await sha256Hex(got.bytes))));
+    expect(match.filter(Boolean)).toHaveLength(1);
+    expect(got.headers.get("ETag")).toBe(`"${await sha256Hex(got.bytes)}"`);
+    expect(await blobCount(volume.id)).toBe(1);
+  });
+
+  it("stores nothing when the body ends before its Content-Length, and keeps the old file", async () => {
+    const org = await orgWith();
+    const volume = await createVolume(org, org.owner.cookie);
+    const old = bytes(64, 30);
+    await putFile(org, volume.id, "short", old, org.owner.cookie);
+    const { readable, writable } = new FixedLengthStream(1000);
+    const writer = writable.getWriter();
+    const sending = raw(fileUrl(org.id, volume.id, "short"), { method: "PUT", body: readable, as: org.owner.cookie });
+    await writer.write(bytes(10)).catch(() => {});
+    await writer.close().catch(() => {});
+    const response = await sending.catch(() => ({ status: 0 }));
+    expect(response.status).not.toBe(200);
+    expect((await raw(fileUrl(org.id, volume.id, "short"), { as: org.owner.cookie })).bytes).toEqual(old);
+    expect(await blobCount(volume.id)).toBe(1);
+    const { results } = await env.DB.prepare("SELECT id FROM volume_upload WHERE volume_id = ?").bind(volume.id).all();
+    expect(results).toEqual([]);
   });
 });
 
