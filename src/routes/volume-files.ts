@@ -59,8 +59,8 @@ function expectedDigest(c: Context<AppEnv>): string | null {
 
 export const volumeFileRoutes = new Hono<AppEnv>()
   .get("/:orgId/volumes/:volumeId/files", async (c) => {
-    const query = parseWith(listFilesQuerySchema, c.req.query());
     const { volume } = await ownVolume(c);
+    const query = parseWith(listFilesQuerySchema, c.req.query());
     const db = createDb(c.env.DB);
     const [page, used] = await Promise.all([listFiles(db, volume.id, query), usedBytes(db, volume.id)]);
     const nextCursor = page.more ? encodeCursor(page.files.at(-1)!.path) : null;
@@ -76,8 +76,8 @@ export const volumeFileRoutes = new Hono<AppEnv>()
     return c.json({ file }, created ? 201 : 200);
   })
   .get("/:orgId/volumes/:volumeId/files/*", async (c) => {
-    const path = filePath(c);
     const { volume } = await ownVolume(c);
+    const path = filePath(c);
     const db = createDb(c.env.DB);
     let file = await findFile(db, volume.id, path);
     let object = file && (await c.env.BLOBS.get(file.blobKey));

@@ -71,6 +71,17 @@ async function bestEffort(task: () => Promise<unknown>): Promise<void> {
 }
 
 /**
+ * Deletes a write's new object after a failure, unless a file row points at it: a commit whose
+ * answer was lost (or a concurrent complete of the same upload) may have made it the file.
+ */
+async function deleteUnlessInUse(env: Env, blobKey: string): Promise<void> {
+  await bestEffort(async () => {
+    const inUse = await blobKeysInUse(createDb(env.DB), [blobKey]);
+    if (!inUse.has(blobKey)) await env.BLOBS.delete(blobKey);
+  });
+}
+
+/**
  * `PUT …/files/{path}`: reserve the bytes in the org object (quota decided there, so concurrent
  * writes cannot together pass the size), stream them to a fresh object, check the digest,
  * then swap the file row in one command. Any failure deletes the new object and releases the
@@ -93,8 +104,8 @@ export async function putFile(
     }
     result = await org(env, actor).commitFileWrite({ volumeId: input.volumeId, uploadId: upload.id, sha256 });
   } catch (error) {
-    await bestEffort(() => env.BLOBS.delete(blobKey));
     await bestEffort(() => org(env, actor).releaseFileWrite({ uploadId: upload.id }));
+    await deleteUnlessInUse(env, blobKey);
     throw error;
   }
   if (result.replacedBlobKey) await bestEffort(() => env.BLOBS.delete(result.replacedBlobKey!));
@@ -172,8 +183,7 @@ export async function completeUpload(env: Env, actor: FileActor, upload: UploadR
     const sha256 = await hashObject(env, upload.blobKey);
     result = await org(env, actor).commitFileWrite({ volumeId: upload.volumeId, uploadId: upload.id, sha256 });
   } catch (error) {
-    const inUse = await blobKeysInUse(createDb(env.DB), [upload.blobKey]);
-    if (!inUse.has(upload.blobKey)) await bestEffort(() => env.BLOBS.delete(upload.blobKey));
+    await deleteUnlessInUse(env, upload.blobKey);
     throw error;
   }
   if (result.replacedBlobKey) await bestEffort(() => env.BLOBS.delete(result.replacedBlobKey!));
