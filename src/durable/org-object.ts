@@ -19,6 +19,7 @@ import {
   type TransferInput,
   type UpdateProfileInput,
 } from "./membership-commands";
+import { decideCreateVolume, decideDeleteVolume, type CreateVolumeInput, type DeleteVolumeInput } from "./volume-commands";
 import {
   decideCreateMachine,
   decideDeleteMachine,
@@ -38,7 +39,20 @@ import {
   type ProjectRefInput,
   type SetProjectArchiveInput,
 } from "./project-commands";
-import { decideCreateVolume, decideDeleteResource, type CreateVolumeInput, type DeleteResourceInput } from "./resource-commands";
+import {
+  decideCancelUpload,
+  decideCommit,
+  decideDeleteFile,
+  decideRecordPart,
+  decideRelease,
+  decideReserve,
+  type CancelUploadInput,
+  type CommitInput,
+  type DeleteFileInput,
+  type RecordPartInput,
+  type ReleaseInput,
+  type ReserveInput,
+} from "./volume-file-commands";
 import { SerialQueue } from "./serial-queue";
 import { nextJobDeadline, sweepStatements } from "../db/job-queries";
 import {
@@ -130,8 +144,33 @@ export class OrgObject extends DurableObject<Env> {
     return this.command(input, (db, at) => decideCreateVolume(db, input, at));
   }
 
-  deleteVolume(input: DeleteResourceInput) {
-    return this.command(input, (db) => decideDeleteResource(db, "volume", input));
+  deleteVolume(input: DeleteVolumeInput) {
+    return this.command(input, (db) => decideDeleteVolume(db, input));
+  }
+
+  // volume file commands (src/durable/volume-file-commands.ts); the bytes stream outside, between reserve and commit
+  reserveFileWrite(input: ReserveInput) {
+    return this.command(input, (db, at) => decideReserve(db, input, at));
+  }
+
+  commitFileWrite(input: CommitInput) {
+    return this.command(input, (db, at) => decideCommit(db, input, at));
+  }
+
+  releaseFileWrite(input: ReleaseInput) {
+    return this.command(input, (db) => decideRelease(db, input), { replayAfterDeparture: true });
+  }
+
+  cancelUpload(input: CancelUploadInput) {
+    return this.command(input, (db, at) => decideCancelUpload(db, input, at));
+  }
+
+  recordUploadPart(input: RecordPartInput) {
+    return this.command(input, (db, at) => decideRecordPart(db, input, at));
+  }
+
+  deleteFile(input: DeleteFileInput) {
+    return this.command(input, (db) => decideDeleteFile(db, input));
   }
 
   // machine commands (src/durable/machine-commands.ts)
