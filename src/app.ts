@@ -17,6 +17,7 @@ import { memberRoutes } from "./routes/members";
 import { orgRoutes } from "./routes/orgs";
 import { volumeRoutes } from "./routes/volumes";
 import { projectRoutes } from "./routes/projects";
+import { volumeFileRoutes } from "./routes/volume-files";
 import { joinCodeRoutes } from "./routes/join-codes";
 import { joinRoutes } from "./routes/join";
 import { liveRoutes } from "./routes/live";
@@ -41,7 +42,7 @@ export function isByteUpload(path: string): boolean {
 }
 
 /** The page forms that post a file (multipart), capped by their routes like the byte PUTs. */
-const FORM_UPLOAD_PATHS = [/^\/projects\/[^/]+\/archive$/];
+const FORM_UPLOAD_PATHS = [/^\/projects\/[^/]+\/archive$/, /^\/volumes\/[^/]+\/files$/];
 
 export function isFormUpload(path: string): boolean {
   return FORM_UPLOAD_PATHS.some((pattern) => pattern.test(path));
@@ -93,6 +94,7 @@ export function buildApp() {
   app.route("/api/orgs", machineRoutes);
   app.route("/api/orgs", volumeRoutes);
   app.route("/api/orgs", projectRoutes);
+  app.route("/api/orgs", volumeFileRoutes);
   app.route("/api/orgs", joinCodeRoutes);
   app.route("/api/join", joinRoutes);
   app.route("/api/orgs", liveRoutes);

@@ -3,7 +3,7 @@ import type { Role } from "../domain/roles";
 import { ROLE_ORDER } from "../domain/membership";
 import type { OrgProfile } from "../domain/org-profile";
 import type { Db } from "./client";
-import { auditEvent, machine, membership, organization, user, volume } from "./schema";
+import { auditEvent, machine, membership, organization, user } from "./schema";
 
 /**
  * Records as the API, the dashboard and stored command results see them: plain JSON (times
@@ -20,14 +20,6 @@ export interface MemberRecord {
   name: string;
   role: Role;
   joinedAt: string;
-}
-
-export interface VolumeRecord {
-  id: string;
-  name: string;
-  sizeGb: number;
-  ownerId: string;
-  createdAt: string;
 }
 
 export interface EventRecord {
@@ -149,27 +141,6 @@ export async function listMembers(db: Db, orgId: string): Promise<MemberWithMach
     .map(toMember)
     .sort(byRoleThenJoined)
     .map((member) => ({ ...member, machines: byOwner.get(member.userId) ?? [] }));
-}
-
-type VolumeRow = typeof volume.$inferSelect;
-
-function toVolume(row: VolumeRow): VolumeRecord {
-  return { id: row.id, name: row.name, sizeGb: row.sizeGb, ownerId: row.ownerId, createdAt: row.createdAt.toISOString() };
-}
-
-/** The org's volumes: one owner's, or (for Admins and the Owner) every one. */
-export async function listVolumes(db: Db, orgId: string, ownerId?: string): Promise<VolumeRecord[]> {
-  const rows = await db
-    .select()
-    .from(volume)
-    .where(ownerId === undefined ? eq(volume.orgId, orgId) : and(eq(volume.orgId, orgId), eq(volume.ownerId, ownerId)))
-    .orderBy(asc(volume.createdAt), asc(volume.id));
-  return rows.map(toVolume);
-}
-
-export async function findVolume(db: Db, orgId: string, id: string): Promise<VolumeRecord | undefined> {
-  const [row] = await db.select().from(volume).where(and(eq(volume.orgId, orgId), eq(volume.id, id))).limit(1);
-  return row && toVolume(row);
 }
 
 /**

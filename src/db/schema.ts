@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { user } from "./auth-schema";
 
 export * from "./auth-schema";
@@ -324,4 +324,75 @@ export const jobLog = sqliteTable(
     text: text("text").notNull(),
   },
   (table) => [index("job_log_job_idx").on(table.jobId, table.id)],
+);
+
+// ---- volume files ----
+
+/**
+ * A volume's files. Each write streams to a fresh R2 object (`blob_key`, never overwritten) and
+ * then swaps this row to it in one batch, so a reader sees the old file or the new one, whole.
+ * `path` is TEXT under the default BINARY collation: SQLite compares UTF-8 text bytewise, which
+ * is the contract's order.
+ */
+export const volumeFile = sqliteTable(
+  "volume_file",
+  {
+    volumeId: text("volume_id")
+      .notNull()
+      .references(() => volume.id),
+    orgId: text("org_id").notNull(),
+    path: text("path").notNull(),
+    size: integer("size").notNull(),
+    sha256: text("sha256").notNull(),
+    blobKey: text("blob_key").notNull(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.volumeId, table.path] }), index("volume_file_blob_idx").on(table.blobKey)],
+);
+
+/**
+ * Bytes a volume has promised to a write in flight: a single PUT (`kind = 'put'`, held while its
+ * body streams) or a resumable upload (`'multipart'`, 24 h). Quota counts files plus these, so
+ * concurrent writes can never together pass the volume's size.
+ */
+export const volumeUpload = sqliteTable(
+  "volume_upload",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id").notNull(),
+    volumeId: text("volume_id")
+      .notNull()
+      .references(() => volume.id),
+    kind: text("kind", { enum: ["put", "multipart"] }).notNull(),
+    path: text("path").notNull(),
+    size: integer("size").notNull(),
+    partSize: integer("part_size").notNull(),
+    partCount: integer("part_count").notNull(),
+    blobKey: text("blob_key").notNull(),
+    // R2's multipart upload id (null for a single PUT).
+    r2UploadId: text("r2_upload_id"),
+    createdAt: createdAt(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (table) => [
+    index("volume_upload_volume_idx").on(table.volumeId, table.expiresAt),
+    index("volume_upload_expiry_idx").on(table.expiresAt),
+    index("volume_upload_blob_idx").on(table.blobKey),
+    check("volume_upload_kind_check", sql`${table.kind} in ('put', 'multipart')`),
+  ],
+);
+
+/** The parts of a resumable upload received so far: R2's binding cannot list them, so we keep them. */
+export const volumeUploadPart = sqliteTable(
+  "volume_upload_part",
+  {
+    uploadId: text("upload_id")
+      .notNull()
+      .references(() => volumeUpload.id),
+    n: integer("n").notNull(),
+    size: integer("size").notNull(),
+    sha256: text("sha256").notNull(),
+    etag: text("etag").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.uploadId, table.n] })],
 );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { changedFields, createOrgSchema, eventsQuerySchema, profilePatchSchema, volumeSchema } from "./org-profile";
+import { changedFields, createOrgSchema, eventsQuerySchema, profilePatchSchema } from "./org-profile";
 
 const profile = { name: "Lab", website: "", location: "", sector: "", universityName: "", description: "" };
 
@@ -42,11 +42,6 @@ describe("changedFields", () => {
 });
 
 describe("resource and query schemas", () => {
-  it("requires a volume's whole positive size", () => {
-    expect(volumeSchema.parse({ name: "data", sizeGb: 10 })).toEqual({ name: "data", sizeGb: 10 });
-    for (const sizeGb of [0, -1, 2.5, "10", undefined]) expect(volumeSchema.safeParse({ name: "data", sizeGb }).success).toBe(false);
-  });
-
   it("reads the events page: limit 1–100, default 50, empty values as absent", () => {
     expect(eventsQuerySchema.parse({})).toEqual({ limit: 50 });
     expect(eventsQuerySchema.parse({ cursor: "", limit: "" })).toEqual({ limit: 50 });

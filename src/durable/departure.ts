@@ -3,8 +3,9 @@ import type { Db } from "../db/client";
 import type { MemberRecord } from "../db/org-queries";
 import { departingJobsStatements, machineGoneStatements } from "../db/job-queries";
 import { deregisterMachines } from "../db/machine-queries";
-import { auditVolumesMoved, bumpVersion, deleteMembership, guardOneOwner, guardRole, guardVersion, moveVolumes } from "../db/org-writes";
+import { bumpVersion, deleteMembership, guardOneOwner, guardRole, guardVersion } from "../db/org-writes";
 import { moveProjects } from "../db/project-queries";
+import { auditVolumesMoved, moveVolumes } from "../db/volume-queries";
 import { AUDIT_ACTIONS } from "../domain/audit";
 import { newSortableId } from "../domain/ids";
 

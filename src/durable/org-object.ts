@@ -33,6 +33,7 @@ import {
   type TransferInput,
   type UpdateProfileInput,
 } from "./membership-commands";
+import { decideCreateVolume, decideDeleteVolume, type CreateVolumeInput, type DeleteVolumeInput } from "./volume-commands";
 import {
   decideCreateMachine,
   decideDeleteMachine,
@@ -52,7 +53,20 @@ import {
   type ProjectRefInput,
   type SetProjectArchiveInput,
 } from "./project-commands";
-import { decideCreateVolume, decideDeleteResource, type CreateVolumeInput, type DeleteResourceInput } from "./resource-commands";
+import {
+  decideCancelUpload,
+  decideCommit,
+  decideDeleteFile,
+  decideRecordPart,
+  decideRelease,
+  decideReserve,
+  type CancelUploadInput,
+  type CommitInput,
+  type DeleteFileInput,
+  type RecordPartInput,
+  type ReleaseInput,
+  type ReserveInput,
+} from "./volume-file-commands";
 import { SerialQueue } from "./serial-queue";
 import { nextJobDeadline, sweepStatements } from "../db/job-queries";
 import {
@@ -240,8 +254,34 @@ export class OrgObject extends DurableObject<Env> {
     return this.command(input, (db, at) => decideCreateVolume(db, input, at), { topics: ["machines"] });
   }
 
-  deleteVolume(input: DeleteResourceInput) {
-    return this.command(input, (db) => decideDeleteResource(db, "volume", input), { topics: ["machines"] });
+  deleteVolume(input: DeleteVolumeInput) {
+    return this.command(input, (db) => decideDeleteVolume(db, input), { topics: ["machines"] });
+  }
+
+  // volume file commands (src/durable/volume-file-commands.ts); the bytes stream outside, between reserve and commit.
+  // A volume's files are private to its owner and on no shared page: they tell no one.
+  reserveFileWrite(input: ReserveInput) {
+    return this.command(input, (db, at) => decideReserve(db, input, at), { topics: [] });
+  }
+
+  commitFileWrite(input: CommitInput) {
+    return this.command(input, (db, at) => decideCommit(db, input, at), { topics: [] });
+  }
+
+  releaseFileWrite(input: ReleaseInput) {
+    return this.command(input, (db) => decideRelease(db, input), { replayAfterDeparture: true, topics: [] });
+  }
+
+  cancelUpload(input: CancelUploadInput) {
+    return this.command(input, (db, at) => decideCancelUpload(db, input, at), { topics: [] });
+  }
+
+  recordUploadPart(input: RecordPartInput) {
+    return this.command(input, (db, at) => decideRecordPart(db, input, at), { topics: [] });
+  }
+
+  deleteFile(input: DeleteFileInput) {
+    return this.command(input, (db) => decideDeleteFile(db, input), { topics: [] });
   }
 
   // machine commands (src/durable/machine-commands.ts)

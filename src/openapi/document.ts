@@ -3,7 +3,8 @@ import { signInSchema, signUpSchema, tokenNameSchema } from "../domain/account";
 import { deviceCodeRequestSchema, deviceTokenRequestSchema, userCodeRequestSchema } from "../domain/device-login";
 import { createCodesSchema, redeemCodeSchema } from "../domain/join-code";
 import { machineSchema } from "../domain/machine";
-import { createOrgSchema, profilePatchSchema, roleChangeSchema, transferSchema, volumeSchema } from "../domain/org-profile";
+import { createOrgSchema, profilePatchSchema, roleChangeSchema, transferSchema } from "../domain/org-profile";
+import { volumeSchema } from "../domain/volume";
 import * as s from "./schemas";
 
 /**

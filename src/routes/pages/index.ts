@@ -7,9 +7,10 @@ import { devicePages } from "./device-pages";
 import { memberPages } from "./member-pages";
 import { projectPages } from "./projects";
 import { jobPages } from "./jobs-pages";
-import { machinePages, volumePages } from "./resource-pages";
+import { machinePages } from "./resource-pages";
 import { settingsPages } from "./settings-pages";
 import { setupPages } from "./setup-pages";
+import { volumePages } from "./volume-pages";
 
 /**
  * The dashboard's pages, one sub-app per page group. Each group's middleware (the member
