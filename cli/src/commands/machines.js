@@ -1,7 +1,7 @@
 // @ts-check
 import { forgetMachineCredential, readMachineCredential, writeMachineCredential } from "../config.js";
 import { action, common, integer, orgPath, requireOrg } from "../context.js";
-import { printJson, printTable, say, when } from "../output.js";
+import { note, printJson, printTable, say, when } from "../output.js";
 
 /** @param {import("commander").Command} program */
 export function registerMachineCommands(program) {
@@ -45,10 +45,15 @@ export function registerMachineCommands(program) {
         if (options.shared) body.shared = true;
         const me = await requireOrg(context);
         const { machine, agentToken } = await context.api.post(orgPath(me.org.id, "/machines"), body);
-        writeMachineCredential({ url: context.api.url, machineId: machine.id, name: machine.name, agentToken }, context.env);
+        if (typeof agentToken === "string") {
+          writeMachineCredential({ url: context.api.url, machineId: machine.id, name: machine.name, agentToken }, context.env);
+        } else {
+          note("The server sent no agent token for this machine, so `cohort agent` cannot run it from here.");
+        }
         // The token's place is the config directory, not the screen or a pipe.
         if (context.json) return printJson({ machine });
-        say(`Registered ${machine.name} (${machine.id}) in ${me.org.name}; its agent token is stored here. Run \`cohort agent --machine ${machine.id}\`.`);
+        const stored = typeof agentToken === "string" ? `; its agent token is stored here. Run \`cohort agent --machine ${machine.id}\`` : "";
+        say(`Registered ${machine.name} (${machine.id}) in ${me.org.name}${stored}.`);
       }),
     );
 
