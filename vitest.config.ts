@@ -16,6 +16,9 @@ export default defineConfig({
           // Production behaviour: secure cookies, secrets required.
           ENVIRONMENT: "production",
           TEST_MIGRATIONS: migrations,
+          // Cloudflare's always-pass test keys; siteverify itself is stubbed (src/services/turnstile.ts).
+          TURNSTILE_SITE_KEY: "1x00000000000000000000AA",
+          TURNSTILE_SECRET: "1x0000000000000000000000000000000AA",
         },
       },
     }),

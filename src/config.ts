@@ -10,7 +10,12 @@ export interface Config {
   codeHashSecret: string;
   /** The app's own origin when pinned by the deployment; otherwise each request's origin. */
   pinnedOrigin: string | null;
+  /** The human check offered while the join-code guessing budget is spent; null when not configured. */
+  turnstile: { siteKey: string; secret: string } | null;
 }
+
+/** Cloudflare's documented test keys: the widget always passes and siteverify always accepts. */
+export const TURNSTILE_TEST_KEYS = { siteKey: "1x00000000000000000000AA", secret: "1x0000000000000000000000000000000AA" };
 
 /**
  * Reads the configuration, refusing to run a deployed Worker on missing or default secrets:
@@ -20,7 +25,14 @@ export function loadConfig(env: Env): Config {
   const isDevelopment = env.ENVIRONMENT === "development";
   const authSecret = secretOrDefault(env.AUTH_SECRET, DEV_AUTH_SECRET, isDevelopment, "AUTH_SECRET");
   const codeHashSecret = secretOrDefault(env.CODE_HASH_SECRET, DEV_CODE_HASH_SECRET, isDevelopment, "CODE_HASH_SECRET");
-  return { isDevelopment, authSecret, codeHashSecret, pinnedOrigin: env.APP_ORIGIN ? env.APP_ORIGIN : null };
+  return { isDevelopment, authSecret, codeHashSecret, pinnedOrigin: env.APP_ORIGIN ? env.APP_ORIGIN : null, turnstile: turnstileOf(env, isDevelopment) };
+}
+
+/** An optional secret: without it a deployment keeps the flat refusal of the lockdown (docs/join-codes.md). */
+function turnstileOf(env: Env & { TURNSTILE_SECRET?: string }, isDevelopment: boolean): Config["turnstile"] {
+  const siteKey = env.TURNSTILE_SITE_KEY || (isDevelopment ? TURNSTILE_TEST_KEYS.siteKey : "");
+  const secret = env.TURNSTILE_SECRET || (isDevelopment ? TURNSTILE_TEST_KEYS.secret : "");
+  return siteKey && secret ? { siteKey, secret } : null;
 }
 
 function secretOrDefault(value: string | undefined, devDefault: string, isDevelopment: boolean, name: string): string {

@@ -54,6 +54,9 @@ export function codeExpiry(now: number): number {
   return now + CODE_LIFETIME_MS;
 }
 
+/** Turnstile tokens are at most 2,048 characters (Cloudflare's documentation). */
+export const MAX_TURNSTILE_TOKEN_LENGTH = 2048;
+
 /** `{ code }` of POST /api/join: the body is refused as 400 unless it holds a well-formed code. */
 export const redeemCodeSchema = z.strictObject({
   code: z
@@ -67,6 +70,8 @@ export const redeemCodeSchema = z.strictObject({
       }
       return digits;
     }),
+  /** Only while the guessing budget is spent (429 with `details.challenge`): docs/join-codes.md. */
+  turnstileToken: z.string().min(1).max(MAX_TURNSTILE_TOKEN_LENGTH).optional(),
 });
 
 export const MAX_LABEL_LENGTH = 100;

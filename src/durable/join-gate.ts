@@ -1,13 +1,21 @@
 import { clock } from "../clock";
+import { loadConfig } from "../config";
 import { isOldEnough } from "../domain/known-account";
 import { THROTTLES, type ThrottleDecision } from "../domain/throttle";
 import { logOperatorEvent } from "../operator-log";
-import { throttleFor } from "./throttle-client";
+import { verifyTurnstile } from "../services/turnstile";
+import { sharedBudget, throttleFor, type Throttle } from "./throttle-client";
 
-type Throttle = ReturnType<typeof throttleFor>;
+/** The human check a refused attempt may pass instead (Turnstile's public site key). */
+export type Challenge = { siteKey: string } | null;
 
 export type Admission =
-  | { admitted: false; retryAfterSeconds: number }
+  | {
+      admitted: false;
+      retryAfterSeconds: number;
+      /** Set while the global budget is spent: a solved human check would admit the attempt. */
+      challenge: Challenge;
+    }
   | {
       admitted: true;
       /** The code worked: the attempt no longer counts against anyone. */
@@ -17,7 +25,7 @@ export type Admission =
     };
 
 interface Held {
-  throttle: Throttle;
+  throttle: Pick<Throttle, "forgive">;
   decision: ThrottleDecision;
 }
 
@@ -27,6 +35,10 @@ function release(held: Held[]): Promise<unknown> {
 
 function refused(held: Held[]): number {
   return Math.max(1, ...held.map(({ decision }) => (decision.allowed ? 0 : decision.retryAfterSeconds)));
+}
+
+function refusal(retryAfterSeconds: number, challenge: Challenge = null): Admission {
+  return { admitted: false, retryAfterSeconds, challenge };
 }
 
 function admitted(held: Held[], onFailure: () => Promise<unknown>): Admission {
@@ -46,53 +58,61 @@ function admitted(held: Held[], onFailure: () => Promise<unknown>): Admission {
  * the account (10 failures / 15 min), the client address (100 / hour) and everyone together
  * (the global budget). Each attempt is reserved as a failure before the code is looked at and
  * forgiven if it works, so concurrent guesses cannot overshoot a limit. While the global
- * budget is spent only known accounts (`isOldEnough` and no failure in 24 h) are admitted,
- * within `joinAddressLockdown` per address and `joinKnownGlobal` for all of them together, so
- * the guess rate has a bound whatever the attacker's number of addresses and old accounts
+ * budget is spent, a known account (`isOldEnough` and no failure in 24 h) is admitted within
+ * `joinKnownGlobal` for all of them together; any other account only with a solved human check
+ * (Turnstile, verified for this attempt), and either kind within `joinAddressLockdown` per
+ * address. So the answered guesses have a bound, and each one past it costs the attacker a
+ * solved challenge and an address's daily allowance, while newcomers still get in
  * (docs/join-codes.md). A refused attempt counts nowhere: it tested nothing.
  */
 export async function admitRedemption(
   env: Env,
-  who: { userId: string; address: string },
+  who: { userId: string; address: string; turnstileToken?: string | undefined },
   accountCreatedAt: () => Promise<number | null>,
 ): Promise<Admission> {
   const account = throttleFor(env, THROTTLES.joinPerAccount, who.userId);
   const address = throttleFor(env, THROTTLES.joinPerAddress, who.address);
-  const global = throttleFor(env, THROTTLES.joinGlobal, "all");
+  const global = sharedBudget(env, THROTTLES.joinGlobal);
   const accountDay = throttleFor(env, THROTTLES.joinAccountDay, who.userId);
 
   const [byAccount, byAddress, byEveryone] = await Promise.all([account.reserve(), address.reserve(), global.reserve()]);
-  const held: Held[] = [
+  const personal: Held[] = [
     { throttle: account, decision: byAccount },
     { throttle: address, decision: byAddress },
-    { throttle: global, decision: byEveryone },
   ];
   if (!byAccount.allowed || !byAddress.allowed) {
-    await release(held);
-    return { admitted: false, retryAfterSeconds: refused(held) };
+    const all = [...personal, { throttle: global, decision: byEveryone }];
+    await release(all);
+    return refusal(refused(all));
   }
-  if (byEveryone.allowed) return admitted(held, () => accountDay.record());
+  if (byEveryone.allowed) return admitted([...personal, { throttle: global, decision: byEveryone }], () => accountDay.record());
   logOperatorEvent({ event: "global_throttle_spent", rule: "joinGlobal", retryAfterSeconds: byEveryone.retryAfterSeconds });
+  const budgetFrees = refused([{ throttle: global, decision: byEveryone }]);
 
   const addressLockdown = throttleFor(env, THROTTLES.joinAddressLockdown, who.address);
-  const knownGlobal = throttleFor(env, THROTTLES.joinKnownGlobal, "all");
+  const knownGlobal = sharedBudget(env, THROTTLES.joinKnownGlobal);
   const [createdAt, dayDecision, lockdownDecision, knownDecision] = await Promise.all([
     accountCreatedAt(),
     accountDay.reserve(),
     addressLockdown.reserve(),
     knownGlobal.reserve(),
   ]);
-  const trusted: Held[] = [
-    { throttle: account, decision: byAccount },
-    { throttle: address, decision: byAddress },
+  const lockdown: Held = { throttle: addressLockdown, decision: lockdownDecision };
+  const asKnown: Held[] = [
     { throttle: accountDay, decision: dayDecision },
-    { throttle: addressLockdown, decision: lockdownDecision },
     { throttle: knownGlobal, decision: knownDecision },
   ];
-  if (!isOldEnough(createdAt, clock.now()) || !dayDecision.allowed || !lockdownDecision.allowed || !knownDecision.allowed) {
-    await release(trusted);
-    return { admitted: false, retryAfterSeconds: refused([{ throttle: global, decision: byEveryone }]) };
+  // The failure of an admitted attempt still counts globally, so the budget stays spent.
+  const countGlobally = () => global.record();
+  if (isOldEnough(createdAt, clock.now()) && dayDecision.allowed && lockdownDecision.allowed && knownDecision.allowed) {
+    return admitted([...personal, lockdown, ...asKnown], countGlobally);
   }
-  // The failure of a known account still counts globally, so the budget stays spent.
-  return admitted(trusted, () => global.record());
+  await release(asKnown);
+
+  const challenge = loadConfig(env).turnstile;
+  if (challenge && lockdownDecision.allowed && who.turnstileToken && (await verifyTurnstile(challenge.secret, who.turnstileToken, who.address))) {
+    return admitted([...personal, lockdown], countGlobally);
+  }
+  await release([...personal, lockdown]);
+  return refusal(budgetFrees, challenge && lockdownDecision.allowed ? { siteKey: challenge.siteKey } : null);
 }

@@ -10,10 +10,13 @@ import { orgClient } from "./org-client";
 
 export interface Redeemer {
   userId: string;
+  username: string;
   /** Whether the person already belongs to an org (from the request's fresh principal). */
   inOrg: boolean;
   /** The client address the attempt counts against. */
   address: string;
+  /** A solved Turnstile challenge, asked for only while the guessing budget is spent. */
+  turnstileToken?: string | undefined;
 }
 
 /**
@@ -33,16 +36,24 @@ export async function redeemJoinCode(
 
   const db = createDb(env.DB);
   const [admission, found] = await Promise.all([
-    admitRedemption(env, { userId: who.userId, address: who.address }, () => accountCreatedAt(db, who.userId)),
+    admitRedemption(env, who, () => accountCreatedAt(db, who.userId)),
     keyedHash(loadConfig(env).codeHashSecret, digits).then((hash) => findLiveCodeByHash(db, hash, new Date(clock.now()))),
   ]);
-  if (!admission.admitted) throw new AppError("rate_limited", undefined, { retryAfterSeconds: admission.retryAfterSeconds });
+  if (!admission.admitted) {
+    const { retryAfterSeconds, challenge } = admission;
+    if (!challenge) throw new AppError("rate_limited", undefined, { retryAfterSeconds });
+    throw new AppError("rate_limited", "Too many failed attempts everywhere: solve the human check to try this code now.", {
+      retryAfterSeconds,
+      details: { challenge: "turnstile", siteKey: challenge.siteKey },
+    });
+  }
   if (!found) {
     await admission.failed();
     throw new AppError("invalid_code");
   }
   try {
-    const redemption = await orgClient(env, found.orgId, { actorId: who.userId }).redeemCode({ codeId: found.id });
+    const { orgId, ...code } = found;
+    const redemption = await orgClient(env, orgId, { actorId: who.userId }).redeemCode({ code, username: who.username });
     waitUntil(admission.succeeded());
     return redemption;
   } catch (error) {

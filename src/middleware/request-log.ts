@@ -1,18 +1,22 @@
+import type { Context, Next } from "hono";
 import { createMiddleware } from "hono/factory";
 import { routePath } from "hono/route";
 import type { AppEnv } from "../env";
+import { waitedMetrics, withTiming } from "../request-timing";
 
 /**
  * One JSON line per request for operators: the route's pattern (never the raw path, which can
  * carry ids of other orgs or a code someone typed), the status, the time taken and who asked.
  * No header, query string or body is logged, so no secret, code or token can reach the logs.
  */
-export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
+export const requestLog = createMiddleware<AppEnv>((c, next) => withTiming(() => logged(c, next)));
+
+async function logged(c: Context<AppEnv>, next: Next): Promise<void> {
   const started = performance.now();
   await next();
   // Inside workerd the clock only moves across I/O, which is what a request spends its time on.
   const durationMs = Math.round(performance.now() - started);
-  c.header("Server-Timing", `app;dur=${durationMs}`, { append: true });
+  c.header("Server-Timing", [`app;dur=${durationMs}`, ...waitedMetrics()].join(", "), { append: true });
   const principal = c.get("principal");
   console.log(
     JSON.stringify({
@@ -26,4 +30,4 @@ export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
       orgId: principal?.org?.id ?? null,
     }),
   );
-});
+}

@@ -9,9 +9,8 @@ import { jsonBody } from "./json-body";
 /** POST /api/join: `{ code }` → `{ org, role }`; the layers of throttling are in redeemJoinCode. */
 export const joinRoutes = new Hono<AppEnv>().post("/", async (c) => {
   const { user, org } = requirePrincipal(c);
-  const { code } = await jsonBody(c, redeemCodeSchema);
-  const redemption = await redeemJoinCode(c.env, { userId: user.id, inOrg: org !== null, address: clientAddress(c) }, code, (promise) =>
-    c.executionCtx.waitUntil(promise),
-  );
+  const { code, turnstileToken } = await jsonBody(c, redeemCodeSchema);
+  const who = { userId: user.id, username: user.username, inOrg: org !== null, address: clientAddress(c), turnstileToken };
+  const redemption = await redeemJoinCode(c.env, who, code, (promise) => c.executionCtx.waitUntil(promise));
   return c.json(redemption, 200);
 });

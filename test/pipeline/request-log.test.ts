@@ -21,12 +21,31 @@ describe("the request log", () => {
     const spy = vi.spyOn(console, "log").mockImplementation(() => undefined);
     const response = await api(`/api/orgs/${org.id}/members`, { as: token });
     expect(response.status).toBe(200);
-    expect(response.headers.get("Server-Timing")).toMatch(/^app;dur=\d+$/);
+    // The request's own time, then what it waited on: here D1 alone (the principal, the members).
+    expect(response.headers.get("Server-Timing")).toMatch(/^app;dur=\d+, d1;dur=\d+;desc="\d+ calls?"$/);
     const lines = requestLines(spy);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ method: "GET", route: "/api/orgs/:orgId/members", status: 200, userId: owner.id, orgId: org.id });
     expect(typeof lines[0]!.requestId).toBe("string");
     expect(typeof lines[0]!.durationMs).toBe("number");
+  });
+
+  it("breaks a redemption's Server-Timing down into D1, the throttle objects and the org object", async () => {
+    const owner = await signUp();
+    const org = await createOrgFor(owner);
+    const code = (await api(`/api/orgs/${org.id}/join-codes`, { body: {}, as: owner.cookie })).body.codes[0].code;
+    const newcomer = await signUp();
+    const response = await api("/api/join", { body: { code }, as: newcomer.cookie });
+    expect(response.status).toBe(200);
+    const metrics = Object.fromEntries(
+      response.headers
+        .get("Server-Timing")!
+        .split(", ")
+        .map((metric) => [metric.split(";")[0], metric]),
+    );
+    expect(Object.keys(metrics).sort()).toEqual(["app", "d1", "org", "throttle"]);
+    expect(metrics.org).toMatch(/^org;dur=\d+;desc="1 call"$/);
+    expect(metrics.throttle).toMatch(/^throttle;dur=\d+;desc="3 calls"$/);
   });
 
   it("never logs a token, a code or a raw path", async () => {

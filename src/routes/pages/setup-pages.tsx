@@ -4,6 +4,7 @@ import { redeemCodeSchema } from "../../domain/join-code";
 import { createOrgSchema } from "../../domain/org-profile";
 import { ROLE_LABELS } from "../../domain/roles";
 import { orgClient } from "../../durable/org-client";
+import type { Challenge } from "../../durable/join-gate";
 import { redeemJoinCode } from "../../durable/redemption";
 import { AppError } from "../../errors";
 import { EMPTY_FORM, type FormState } from "../../views/components/field";
@@ -15,19 +16,28 @@ import { redirectWithFlash, takeFlash } from "./flash";
 import { formStateFrom, readForm, refusedStatus } from "./form";
 import { noStore, withoutOrgOnly, type NoOrgEnv } from "./guards";
 
-function renderSetup(c: Context<NoOrgEnv>, forms: { create?: FormState; join?: FormState }) {
+function renderSetup(c: Context<NoOrgEnv>, forms: { create?: FormState; join?: FormState; challenge?: Challenge }) {
   const user = c.var.user;
-  return c.render(<SetupPage name={user.name} create={forms.create ?? EMPTY_FORM} join={forms.join ?? EMPTY_FORM} />, {
+  return c.render(<SetupPage name={user.name} create={forms.create ?? EMPTY_FORM} join={forms.join ?? EMPTY_FORM} challenge={forms.challenge} />, {
     title: "Account setup",
     viewer: { kind: "no-org", username: user.username },
     flash: takeFlash(c),
   });
 }
 
+/** The human check a refused attempt asked for (see admitRedemption), to show with the form. */
+function challengeOf(error: unknown): Challenge {
+  const details = error instanceof AppError && error.code === "rate_limited" ? (error.details as { siteKey?: unknown } | undefined) : undefined;
+  return typeof details?.siteKey === "string" ? { siteKey: details.siteKey } : null;
+}
+
 /** Someone who joined or created an org meanwhile (another tab) is simply taken there. */
 function alreadyInOrg(c: Context, error: unknown): Response | null {
   return error instanceof AppError && error.code === "already_in_org" ? redirectWithFlash(c, "/", { kind: "error", text: error.message }) : null;
 }
+
+/** The field Turnstile's widget adds to the form it sits in. */
+const TURNSTILE_FIELD = "cf-turnstile-response";
 
 /** `/setup`: account setup for a signed-in person with no org: create one, or join with a code. */
 export const setupPages = new Hono<NoOrgEnv>()
@@ -49,12 +59,12 @@ export const setupPages = new Hono<NoOrgEnv>()
   })
   .post("/join", async (c) => {
     const user = c.var.user;
-    const values = await readForm(c, ["code"] as const);
+    const { [TURNSTILE_FIELD]: solved, ...values } = await readForm(c, ["code", TURNSTILE_FIELD] as const);
+    const turnstileToken = solved || undefined;
     try {
       const { code } = parseWith(redeemCodeSchema, values);
-      const joined = await redeemJoinCode(c.env, { userId: user.id, inOrg: false, address: clientAddress(c) }, code, (promise) =>
-        c.executionCtx.waitUntil(promise),
-      );
+      const who = { userId: user.id, username: user.username, inOrg: false, address: clientAddress(c), turnstileToken };
+      const joined = await redeemJoinCode(c.env, who, code, (promise) => c.executionCtx.waitUntil(promise));
       return redirectWithFlash(c, "/", { kind: "success", text: `You joined ${joined.org.name} as ${joined.role === "admin" ? "an" : "a"} ${ROLE_LABELS[joined.role]}.` });
     } catch (error) {
       const moved = alreadyInOrg(c, error);
@@ -64,6 +74,6 @@ export const setupPages = new Hono<NoOrgEnv>()
         fieldOf: (refusal) => (refusal.code === "invalid_code" ? "code" : undefined),
       });
       c.status(refusedStatus(c, error));
-      return renderSetup(c, { join });
+      return renderSetup(c, { join, challenge: challengeOf(error) });
     }
   });
