@@ -8,6 +8,22 @@ import type { PeerSeed } from "./peer.ts";
 const SECRET = "peer-workerd-bench-secret-0123456789abcdef0123456789";
 const SESSION_COOKIE = "better-auth.session_token";
 
+/**
+ * Better Auth's list-members reads the page's users with one `id IN (...) LIMIT ?`, a bound
+ * parameter per member plus the limit, and D1 takes at most 100 bound parameters a statement:
+ * a page of 100 or more members fails (500, "Failed query"). A client of the peer on D1 must
+ * page, so the workerd peer's scenario reads the 1,000 members as 11 pages of at most 99, in
+ * turn; its figures are per page, and the ratio is per whole list (bench/README.md).
+ */
+export const PEER_WORKERD_PAGE = 99;
+
+export function listMembersPages(organizationId: string, members: number): string[] {
+  return Array.from(
+    { length: Math.ceil(members / PEER_WORKERD_PAGE) },
+    (_, k) => `/api/auth/organization/list-members?organizationId=${organizationId}&limit=${PEER_WORKERD_PAGE}&offset=${k * PEER_WORKERD_PAGE}`,
+  );
+}
+
 /** The session cookie as Better Auth signs it (better-call's signCookieValue: HMAC-SHA-256, base64). */
 function sessionCookie(token: string): string {
   const signature = createHmac("sha256", SECRET).update(token).digest("base64");
@@ -19,6 +35,12 @@ function cookieOf(response: Response): string {
     .getSetCookie()
     .map((cookie) => cookie.split(";")[0])
     .join("; ");
+}
+
+async function json<T>(response: Response, what: string): Promise<T> {
+  const text = await response.text();
+  if (!text) throw new Error(`peer-workerd ${what}: ${response.status} with an empty body`);
+  return JSON.parse(text) as T;
 }
 
 async function post(origin: string, path: string, body: unknown, cookie = ""): Promise<Response> {
@@ -42,8 +64,8 @@ export async function startPeerWorkerd(workDir: string, sizes: { members: number
   const origin = worker.url;
   const signedUp = await post(origin, "/api/auth/sign-up/email", { email: "owner@example.com", password: "correct horse battery", name: "owner" });
   const ownerCookie = cookieOf(signedUp);
-  const ownerId = ((await signedUp.json()) as { user: { id: string } }).user.id;
-  const org = (await (await post(origin, "/api/auth/organization/create", { name: "Peer org", slug: "peer-org" }, ownerCookie)).json()) as { id: string };
+  const ownerId = (await json<{ user: { id: string } }>(signedUp, "sign-up")).user.id;
+  const org = await json<{ id: string }>(await post(origin, "/api/auth/organization/create", { name: "Peer org", slug: "peer-org" }, ownerCookie), "create org");
 
   const now = Date.now();
   const week = now + 7 * 24 * 60 * 60 * 1000;
@@ -70,12 +92,15 @@ export async function startPeerWorkerd(workDir: string, sizes: { members: number
   writeSql(file, sql);
   await executeSql(worker, file);
 
-  const listed = await fetch(`${origin}/api/auth/organization/list-members?organizationId=${org.id}&limit=${sizes.members}`, { headers: { cookie: ownerCookie } });
-  const body = (await listed.json()) as { members?: unknown[] };
-  if (body.members?.length !== sizes.members) throw new Error(`peer-workerd lists ${body.members?.length} members, expected ${sizes.members}`);
+  let listed = 0;
+  for (const path of listMembersPages(org.id, sizes.members)) {
+    const page = await json<{ members?: unknown[] }>(await fetch(`${origin}${path}`, { headers: { cookie: ownerCookie } }), "list members");
+    listed += page.members?.length ?? 0;
+  }
+  if (listed !== sizes.members) throw new Error(`peer-workerd lists ${listed} members, expected ${sizes.members}`);
   // One seeded session must be accepted as Better Auth's own, or every accept would fail.
   const probe = await fetch(`${origin}/api/auth/get-session`, { headers: { cookie: sessionCookie(invitees[0]!.token) } });
-  if (!probe.ok || !(await probe.json())) throw new Error("peer-workerd does not accept the seeded sessions");
+  if (!probe.ok || !(await json<unknown>(probe, "get session"))) throw new Error("peer-workerd does not accept the seeded sessions");
   return {
     worker,
     seed: {
