@@ -139,6 +139,11 @@ export async function installCounters(objectClasses: Record<string, { prototype:
   const bindings = Object.entries(env).filter(
     ([name, value]) => !name.startsWith("__") && Object.getPrototypeOf(value)?.constructor?.name === "DurableObjectNamespace",
   ) as [string, DurableObjectNamespace][];
+  // A Worker without objects (the workerd peer): D1 is all there is to count.
+  if (bindings.length === 0) {
+    current = emptyCost();
+    return;
+  }
   const namespaceProto = Object.getPrototypeOf(bindings[0]![1]) as DurableObjectNamespace;
   // The storage classes are shared by every object in the isolate: reach them through one.
   const [, someNamespace] = bindings[0]!;

@@ -1,12 +1,26 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import worker, { OrgObject, ThrottleObject } from "../../src/index";
+import * as workerModule from "../../src/index";
 import { api } from "../../test/support/client";
 import { signUp, tokenFor, unique, type TestUser } from "../../test/support/factories";
 import { installCounters, measure, responded, type Cost } from "./counters";
 
+const worker = workerModule.default;
 const ORIGIN = "http://cohort.test";
+
+/** Each object binding's class, as exported by the Worker (vitest.config.ts reads wrangler.jsonc). */
+function objectClasses(): Record<string, { prototype: object }> {
+  const names = JSON.parse((env as unknown as { BENCH_OBJECT_CLASSES: string }).BENCH_OBJECT_CLASSES) as Record<string, string>;
+  const exported = workerModule as unknown as Record<string, { prototype: object } | undefined>;
+  return Object.fromEntries(
+    Object.entries(names).map(([binding, className]) => {
+      const objectClass = exported[className];
+      if (!objectClass) throw new Error(`src/index exports no ${className} for ${binding}`);
+      return [binding, objectClass];
+    }),
+  );
+}
 const costs: Record<string, Cost> = {};
 
 interface Call {
@@ -113,7 +127,7 @@ function orgs(): Promise<Orgs> {
 }
 
 describe("rows and object calls per operation", () => {
-  beforeAll(() => installCounters({ ORG: OrgObject, THROTTLE: ThrottleObject }));
+  beforeAll(() => installCounters(objectClasses()));
 
   afterAll(() => {
     // The bench driver reads this line.
