@@ -16,9 +16,16 @@ import { machineRoutes } from "./routes/machines";
 import { memberRoutes } from "./routes/members";
 import { orgRoutes } from "./routes/orgs";
 import { volumeRoutes } from "./routes/volumes";
+import { projectRoutes } from "./routes/projects";
+import { volumeFileRoutes } from "./routes/volume-files";
 import { joinCodeRoutes } from "./routes/join-codes";
 import { joinRoutes } from "./routes/join";
+import { liveRoutes } from "./routes/live";
+import { deviceRoutes } from "./routes/device";
+import { openApiRoutes } from "./routes/openapi";
 import { pageRoutes } from "./routes/pages";
+import { jobRoutes } from "./routes/jobs";
+import { agentRoutes } from "./routes/agent";
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -32,6 +39,13 @@ const BYTE_UPLOAD_PATHS = [
 
 export function isByteUpload(path: string): boolean {
   return BYTE_UPLOAD_PATHS.some((pattern) => pattern.test(path));
+}
+
+/** The page forms that post a file (multipart), capped by their routes like the byte PUTs. */
+const FORM_UPLOAD_PATHS = [/^\/projects\/[^/]+\/archive$/, /^\/volumes\/[^/]+\/files$/];
+
+export function isFormUpload(path: string): boolean {
+  return FORM_UPLOAD_PATHS.some((pattern) => pattern.test(path));
 }
 
 export function buildApp() {
@@ -65,7 +79,9 @@ export function buildApp() {
     },
   });
   // Raw-byte uploads stream to R2 under their own limit (100 MiB a request), checked by their routes.
-  app.use((c, next) => (c.req.method === "PUT" && isByteUpload(c.req.path) ? next() : jsonBodyLimit(c, next)));
+  app.use((c, next) =>
+    (c.req.method === "PUT" && isByteUpload(c.req.path)) || (c.req.method === "POST" && isFormUpload(c.req.path)) ? next() : jsonBodyLimit(c, next),
+  );
   app.use(requireSameOrigin);
   app.use(resolvePrincipal);
 
@@ -77,8 +93,15 @@ export function buildApp() {
   app.route("/api/orgs", eventRoutes);
   app.route("/api/orgs", machineRoutes);
   app.route("/api/orgs", volumeRoutes);
+  app.route("/api/orgs", projectRoutes);
+  app.route("/api/orgs", volumeFileRoutes);
   app.route("/api/orgs", joinCodeRoutes);
   app.route("/api/join", joinRoutes);
+  app.route("/api/orgs", liveRoutes);
+  app.route("/api/device", deviceRoutes);
+  app.route("/api/openapi.json", openApiRoutes);
+  app.route("/api/orgs", jobRoutes);
+  app.route("/api/agent", agentRoutes);
   app.route("/", pageRoutes);
 
   app.onError(handleError);

@@ -8,10 +8,19 @@ export interface Principal {
   via: "cookie" | "token";
 }
 
+/** A machine agent: its machine, the machine's org and owner. */
+export interface AgentPrincipal {
+  machineId: string;
+  orgId: string;
+  ownerId: string;
+}
+
 export interface AppEnv {
   Bindings: Env;
   Variables: {
     requestId: string;
     principal: Principal | null;
+    /** Set on `/api/agent/*` only (src/middleware/agent.ts): the machine the agent token belongs to. */
+    agent: AgentPrincipal;
   };
 }

@@ -5,7 +5,8 @@
  */
 export type OperatorEvent =
   | { event: "global_throttle_spent"; rule: string; retryAfterSeconds: number }
-  | { event: "org_guard_failed"; orgId: string; attempt: number; reason: string };
+  | { event: "org_guard_failed"; orgId: string; attempt: number; reason: string }
+  | { event: "live_notice_failed"; orgId: string; reason: string };
 
 export function logOperatorEvent(entry: OperatorEvent): void {
   console.warn(JSON.stringify({ ...entry, at: new Date().toISOString() }));

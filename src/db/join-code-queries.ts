@@ -17,9 +17,13 @@ export interface NewJoinCode {
   expiresAt: Date;
 }
 
+/** A live code as the edge finds it: what its redemption needs, none of which changes while it is live. */
 export interface LiveCodeRef {
   id: string;
   orgId: string;
+  orgName: string;
+  role: CodeRole;
+  label: string;
 }
 
 /** A code that is not used, revoked or expired. */
@@ -31,8 +35,9 @@ const live = (now: Date) => and(isNull(joinCode.redeemedAt), isNull(joinCode.rev
  */
 export async function findLiveCodeByHash(db: Db, codeHash: string, now: Date): Promise<LiveCodeRef | undefined> {
   const [row] = await db
-    .select({ id: joinCode.id, orgId: joinCode.orgId })
+    .select({ id: joinCode.id, orgId: joinCode.orgId, orgName: organization.name, role: joinCode.role, label: joinCode.label })
     .from(joinCode)
+    .innerJoin(organization, eq(organization.id, joinCode.orgId))
     .where(and(eq(joinCode.codeHash, codeHash), live(now)))
     .limit(1);
   return row;
@@ -59,21 +64,6 @@ export async function findOrgCode(db: Db, orgId: string, codeId: string) {
  * What a redemption decides on, in one round trip: the org's code by id (whatever its state),
  * the org's name and version, and the redeemer's username. Undefined if any of them is gone.
  */
-export async function findRedemptionState(db: Db, orgId: string, codeId: string, userId: string) {
-  const [row] = await db
-    .select({
-      org: { id: organization.id, name: organization.name, version: organization.version },
-      code: { id: joinCode.id, role: joinCode.role, label: joinCode.label, expiresAt: joinCode.expiresAt, redeemedAt: joinCode.redeemedAt, revokedAt: joinCode.revokedAt },
-      redeemer: { id: user.id, username: user.username },
-    })
-    .from(joinCode)
-    .innerJoin(organization, eq(organization.id, joinCode.orgId))
-    .innerJoin(user, eq(user.id, userId))
-    .where(and(eq(joinCode.id, codeId), eq(joinCode.orgId, orgId)))
-    .limit(1);
-  return row && { ...row, redeemer: { id: row.redeemer.id, username: row.redeemer.username ?? "" } };
-}
-
 export function isLive(code: { expiresAt: Date; redeemedAt: Date | null; revokedAt: Date | null }, now: Date): boolean {
   return code.redeemedAt === null && code.revokedAt === null && code.expiresAt.getTime() > now.getTime();
 }

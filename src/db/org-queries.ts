@@ -3,7 +3,7 @@ import type { Role } from "../domain/roles";
 import { ROLE_ORDER } from "../domain/membership";
 import type { OrgProfile } from "../domain/org-profile";
 import type { Db } from "./client";
-import { auditEvent, machine, membership, organization, user, volume } from "./schema";
+import { auditEvent, machine, membership, organization, user } from "./schema";
 
 /**
  * Records as the API, the dashboard and stored command results see them: plain JSON (times
@@ -20,23 +20,6 @@ export interface MemberRecord {
   name: string;
   role: Role;
   joinedAt: string;
-}
-
-export interface MachineRecord {
-  id: string;
-  name: string;
-  hostname: string;
-  gpus: number;
-  ownerId: string;
-  createdAt: string;
-}
-
-export interface VolumeRecord {
-  id: string;
-  name: string;
-  sizeGb: number;
-  ownerId: string;
-  createdAt: string;
 }
 
 export interface EventRecord {
@@ -158,50 +141,6 @@ export async function listMembers(db: Db, orgId: string): Promise<MemberWithMach
     .map(toMember)
     .sort(byRoleThenJoined)
     .map((member) => ({ ...member, machines: byOwner.get(member.userId) ?? [] }));
-}
-
-export async function listMemberMachines(db: Db, orgId: string, userId: string): Promise<{ id: string; name: string }[]> {
-  return db
-    .select({ id: machine.id, name: machine.name })
-    .from(machine)
-    .where(and(eq(machine.orgId, orgId), eq(machine.ownerId, userId)))
-    .orderBy(asc(machine.createdAt), asc(machine.id));
-}
-
-type MachineRow = typeof machine.$inferSelect;
-type VolumeRow = typeof volume.$inferSelect;
-
-function toMachine(row: MachineRow): MachineRecord {
-  return { id: row.id, name: row.name, hostname: row.hostname, gpus: row.gpus, ownerId: row.ownerId, createdAt: row.createdAt.toISOString() };
-}
-
-function toVolume(row: VolumeRow): VolumeRecord {
-  return { id: row.id, name: row.name, sizeGb: row.sizeGb, ownerId: row.ownerId, createdAt: row.createdAt.toISOString() };
-}
-
-export async function listMachines(db: Db, orgId: string): Promise<MachineRecord[]> {
-  const rows = await db.select().from(machine).where(eq(machine.orgId, orgId)).orderBy(asc(machine.createdAt), asc(machine.id));
-  return rows.map(toMachine);
-}
-
-export async function findMachine(db: Db, orgId: string, id: string): Promise<MachineRecord | undefined> {
-  const [row] = await db.select().from(machine).where(and(eq(machine.orgId, orgId), eq(machine.id, id))).limit(1);
-  return row && toMachine(row);
-}
-
-/** The org's volumes: one owner's, or (for Admins and the Owner) every one. */
-export async function listVolumes(db: Db, orgId: string, ownerId?: string): Promise<VolumeRecord[]> {
-  const rows = await db
-    .select()
-    .from(volume)
-    .where(ownerId === undefined ? eq(volume.orgId, orgId) : and(eq(volume.orgId, orgId), eq(volume.ownerId, ownerId)))
-    .orderBy(asc(volume.createdAt), asc(volume.id));
-  return rows.map(toVolume);
-}
-
-export async function findVolume(db: Db, orgId: string, id: string): Promise<VolumeRecord | undefined> {
-  const [row] = await db.select().from(volume).where(and(eq(volume.orgId, orgId), eq(volume.id, id))).limit(1);
-  return row && toVolume(row);
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Role } from "../domain/roles";
 import type { OrgProfile } from "../domain/org-profile";
 import { guard, rawStatement, type AuditEntry, type Statement } from "./batch";
 import type { Db } from "./client";
-import { machine, membership, organization, volume } from "./schema";
+import { membership, organization } from "./schema";
 
 /*
  * Statement builders for the org object's batches. Each change is guarded in SQL as well as
@@ -58,57 +58,6 @@ export function deleteMembership(db: Db, orgId: string, userId: string, role: Ro
   return db.delete(membership).where(and(eq(membership.userId, userId), eq(membership.orgId, orgId), eq(membership.role, role)));
 }
 
-/**
- * The "volumes moved to the Owner" event, counted by SQL in the same batch just before the
- * move, so the count is exactly what moved; no event when there was nothing to move.
- */
-export function auditVolumesMoved(db: Db, entry: AuditEntry, fromUserId: string, owner: { userId: string; username: string }): Statement {
-  return rawStatement(db, sql`
-    INSERT INTO audit_event (id, org_id, at, action, actor_id, actor_username, target_id, target_username, details)
-    SELECT ${entry.id}, ${entry.orgId}, ${entry.at.getTime()}, ${entry.action}, ${entry.actor.userId}, ${entry.actor.username},
-           ${entry.target?.userId ?? null}, ${entry.target?.username ?? null},
-           json_object('count', count(*), 'toUserId', ${owner.userId}, 'toUsername', ${owner.username})
-    FROM volume WHERE org_id = ${entry.orgId} AND owner_id = ${fromUserId}
-    HAVING count(*) > 0`);
-}
-
-/** One statement however many volumes: a per-id list would pass D1's 100 bound parameters. */
-export function moveVolumes(db: Db, orgId: string, fromUserId: string, toUserId: string): Statement {
-  return db
-    .update(volume)
-    .set({ ownerId: toUserId })
-    .where(and(eq(volume.orgId, orgId), eq(volume.ownerId, fromUserId)));
-}
-
-export function deregisterMachines(db: Db, orgId: string, userId: string): Statement {
-  return db.delete(machine).where(and(eq(machine.orgId, orgId), eq(machine.ownerId, userId)));
-}
-
-/**
- * Inserts only while the owner is a member of the org, decided by D1 at the moment of the
- * insert: a resource made while its owner is being removed is either moved with the rest or
- * not made at all.
- */
-export function insertMachineIfMember(
-  db: Db,
-  row: { id: string; orgId: string; ownerId: string; name: string; hostname: string; gpus: number; createdAt: Date },
-): Statement {
-  return rawStatement(db, sql`
-    INSERT INTO machine (id, org_id, owner_id, name, hostname, gpus, created_at)
-    SELECT ${row.id}, ${row.orgId}, ${row.ownerId}, ${row.name}, ${row.hostname}, ${row.gpus}, ${row.createdAt.getTime()}
-    WHERE EXISTS (SELECT 1 FROM membership WHERE user_id = ${row.ownerId} AND org_id = ${row.orgId})`);
-}
-
-export function insertVolumeIfMember(
-  db: Db,
-  row: { id: string; orgId: string; ownerId: string; name: string; sizeGb: number; createdAt: Date },
-): Statement {
-  return rawStatement(db, sql`
-    INSERT INTO volume (id, org_id, owner_id, name, size_gb, created_at)
-    SELECT ${row.id}, ${row.orgId}, ${row.ownerId}, ${row.name}, ${row.sizeGb}, ${row.createdAt.getTime()}
-    WHERE EXISTS (SELECT 1 FROM membership WHERE user_id = ${row.ownerId} AND org_id = ${row.orgId})`);
-}
-
 /** Asserts the conditional insert above happened, so a refused insert is never reported as made. */
 export function guardInserted(db: Db, table: "machine" | "volume", id: string): Statement {
   const condition = table === "machine" ? sql`EXISTS (SELECT 1 FROM machine WHERE id = ${id})` : sql`EXISTS (SELECT 1 FROM volume WHERE id = ${id})`;
@@ -121,12 +70,4 @@ export function guardOwns(db: Db, table: "machine" | "volume", orgId: string, id
       ? sql`EXISTS (SELECT 1 FROM machine WHERE id = ${id} AND org_id = ${orgId} AND owner_id = ${ownerId})`
       : sql`EXISTS (SELECT 1 FROM volume WHERE id = ${id} AND org_id = ${orgId} AND owner_id = ${ownerId})`;
   return guard(db, `${table} ${id} is not ${ownerId}'s`, condition);
-}
-
-export function deleteMachine(db: Db, orgId: string, id: string, ownerId: string): Statement {
-  return db.delete(machine).where(and(eq(machine.id, id), eq(machine.orgId, orgId), eq(machine.ownerId, ownerId)));
-}
-
-export function deleteVolume(db: Db, orgId: string, id: string, ownerId: string): Statement {
-  return db.delete(volume).where(and(eq(volume.id, id), eq(volume.orgId, orgId), eq(volume.ownerId, ownerId)));
 }

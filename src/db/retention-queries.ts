@@ -1,4 +1,5 @@
 import type { RetentionRule } from "../domain/retention";
+import { EXPIRED_JOB_WHERE } from "./job-queries";
 
 /**
  * Which rows of each table a rule may delete, given the cutoff (epoch ms) as the one parameter.
@@ -13,6 +14,10 @@ const EXPIRED_ROWS: Record<RetentionRule, { table: string; where: string }> = {
   auditEvent: { table: "audit_event", where: "at < ?1" },
   session: { table: "session", where: "expires_at < ?1" },
   verification: { table: "verification", where: "expires_at < ?1" },
+  deviceLogin: { table: "device_authorization", where: "expires_at < ?1" },
+  // A finished job's log lines go before the job (the rules run in order), so no cascade runs unbounded.
+  jobLog: { table: "job_log", where: `job_id IN (SELECT id FROM job WHERE ${EXPIRED_JOB_WHERE})` },
+  job: { table: "job", where: EXPIRED_JOB_WHERE },
 };
 
 /** Deletes at most `limit` rows the rule lets go of before `cutoff`; returns how many went. */

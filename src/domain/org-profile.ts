@@ -8,7 +8,6 @@ export const LIMITS = {
   description: 500,
   hostname: 253,
   maxGpus: 1024,
-  maxVolumeGb: 1_048_576,
   eventsDefault: 50,
   eventsMax: 100,
 } as const;
@@ -74,19 +73,6 @@ export const transferSchema = z.strictObject({
   confirmUsername: z.string().max(1000),
 });
 
-export const machineSchema = z.strictObject({
-  name: z.string().trim().min(1, "Required.").max(LIMITS.name),
-  hostname: z.string().trim().max(LIMITS.hostname).optional().default(""),
-  gpus: z.number().int().min(0).max(LIMITS.maxGpus).optional().default(0),
-});
-
-export const volumeSchema = z.strictObject({
-  name: z.string().trim().min(1, "Required.").max(LIMITS.name),
-  sizeGb: z.number().int().min(1).max(LIMITS.maxVolumeGb),
-});
-
-export type MachineInput = z.output<typeof machineSchema>;
-export type VolumeInput = z.output<typeof volumeSchema>;
 
 /** `?cursor=&limit=` of the audit log; an empty cursor is the first page. */
 export const eventsQuerySchema = z.object({
@@ -97,8 +83,3 @@ export const eventsQuerySchema = z.object({
     .transform((cursor) => (cursor ? cursor : undefined)),
   limit: queryInt(1, LIMITS.eventsMax, LIMITS.eventsDefault),
 });
-
-/** `?all=1` (or `true`) on the volume list asks for every volume of the org. */
-export function wantsAll(value: string | undefined): boolean {
-  return value === "1" || value === "true";
-}

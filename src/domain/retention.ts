@@ -1,3 +1,4 @@
+import { JOB_RETENTION_MS } from "./job";
 import { REDEEMED_LIST_MS } from "./join-code";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -16,11 +17,15 @@ export const RETENTION = {
   joinCodeMs: REDEEMED_LIST_MS,
   /** The audit log: one year. */
   auditEventMs: 365 * DAY_MS,
+  /** Device logins: a day after they expired (used or not), long enough to read a support question. */
+  deviceLoginMs: DAY_MS,
+  /** Finished jobs and their logs: 90 days after they finished (docs/jobs.md). */
+  jobMs: JOB_RETENTION_MS,
   /** Sessions and better-auth verification rows: once expired. */
   expiredMs: 0,
 } as const;
 
-export type RetentionRule = "operation" | "joinCode" | "auditEvent" | "session" | "verification";
+export type RetentionRule = "operation" | "joinCode" | "auditEvent" | "session" | "verification" | "deviceLogin" | "jobLog" | "job";
 
 /** The instant before which a rule's rows may go, for a purge run at `now`. */
 export function purgeCutoff(rule: RetentionRule, now: number): number {
@@ -31,6 +36,11 @@ export function purgeCutoff(rule: RetentionRule, now: number): number {
       return now - RETENTION.joinCodeMs;
     case "auditEvent":
       return now - RETENTION.auditEventMs;
+    case "deviceLogin":
+      return now - RETENTION.deviceLoginMs;
+    case "jobLog":
+    case "job":
+      return now - RETENTION.jobMs;
     case "session":
     case "verification":
       return now - RETENTION.expiredMs;

@@ -22,6 +22,9 @@ export const THROTTLES = {
   joinAddressLockdown: { name: "join:address-lockdown", limit: 10, windowMs: 24 * HOUR },
   /** Failures by all known accounts together while the global budget is spent: the absolute bound. */
   joinKnownGlobal: { name: "join:known-global", limit: 50, windowMs: HOUR },
+  /** Device login: failed user-code guesses (approve, deny or look up), as for join codes. */
+  devicePerAccount: { name: "device:account", limit: 10, windowMs: 15 * MINUTE },
+  devicePerAddress: { name: "device:address", limit: 100, windowMs: HOUR },
 } as const satisfies Record<string, ThrottleRule>;
 
 export type ThrottleDecision =

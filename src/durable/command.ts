@@ -7,10 +7,16 @@ import { logOperatorEvent } from "../operator-log";
 /** What every org command returns over RPC. Commands throw only for bugs. */
 export type CommandResult<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message?: string };
 
-/** A decision made on fresh state: refuse, or the statements to commit and the result to report. */
-export type Decision<T> = { ok: false; code: ErrorCode; message?: string } | { ok: true; statements: Statement[]; value: T };
+type Refusal = { ok: false; code: ErrorCode; message?: string };
 
-export function refuse(code: ErrorCode, message?: string): { ok: false; code: ErrorCode; message?: string } {
+/**
+ * A decision made on fresh state: refuse, or the statements to commit and the result to report.
+ * A decision that read nothing (its guards check everything in the batch itself) names the
+ * refusal its guards' failure means, instead of being decided again.
+ */
+export type Decision<T> = Refusal | { ok: true; statements: Statement[]; value: T; whenGuardsFail?: Refusal };
+
+export function refuse(code: ErrorCode, message?: string): Refusal {
   return message === undefined ? { ok: false, code } : { ok: false, code, message };
 }
 
@@ -36,10 +42,15 @@ export interface Operation {
    * stored answer is the actor's own departure (it says nothing about the org).
    */
   replayAfterDeparture?: boolean;
+  /**
+   * For a decision that reads nothing: commit without looking the id up first. A replay is still
+   * caught, by its operation row (the batch's first statement) colliding, and then answered.
+   */
+  optimistic?: boolean;
 }
 
-export function operationOf(input: CommandInput, at: Date, replayAfterDeparture = false): Operation {
-  return { id: input.operationId, orgId: input.orgId, actorId: input.actorId, at, fingerprint: input.fingerprint ?? "", replayAfterDeparture };
+export function operationOf(input: CommandInput, at: Date, options: { replayAfterDeparture?: boolean; optimistic?: boolean } = {}): Operation {
+  return { id: input.operationId, orgId: input.orgId, actorId: input.actorId, at, fingerprint: input.fingerprint ?? "", ...options };
 }
 
 export const KEY_REUSED = "This Idempotency-Key was already used for a different request.";
@@ -54,6 +65,15 @@ async function answerReplay<T>(db: Db, op: Operation, prior: StoredOperation): P
   return prior.result as CommandResult<T>;
 }
 
+/** The change is committed whatever happens here: a failure to tell the open pages is logged, never answered. */
+function tellCommitted(op: Operation, tell: () => void): void {
+  try {
+    tell();
+  } catch (error) {
+    logOperatorEvent({ event: "live_notice_failed", orgId: op.orgId, reason: String(error).slice(0, 200) });
+  }
+}
+
 /**
  * Applies one command exactly once: if `op.id` was already applied, the stored result is
  * returned (see answerReplay); else the decision (read alongside that lookup, so `decide`
@@ -63,16 +83,21 @@ async function answerReplay<T>(db: Db, op: Operation, prior: StoredOperation): P
  * A guard or constraint failure means a writer outside this queue (another org's object, or
  * a bug) changed state between read and write: the batch rolled back whole, and the command
  * is decided again on the new state, once.
+ *
+ * `committed` runs once a batch that changed the org committed (not for a replay, a refusal
+ * or a decision with nothing to write): the open pages are told from there.
  */
 export async function applyOnce<T>(
   db: Db,
   op: Operation,
   decide: () => Promise<Decision<T>>,
   mapConstraint: (error: unknown) => ErrorCode | null = () => null,
+  committed: (value: T) => void = () => undefined,
 ): Promise<CommandResult<T>> {
   for (let attempt = 0; ; attempt += 1) {
     // In parallel: a decision only reads, so one made for an operation already applied is dropped.
-    const [prior, decision] = await Promise.all([findOperation(db, op.id), decide()]);
+    const lookup = op.optimistic && attempt === 0 ? Promise.resolve(undefined) : findOperation(db, op.id);
+    const [prior, decision] = await Promise.all([lookup, decide()]);
     if (prior) return answerReplay(db, op, prior);
     if (!decision.ok) return decision;
     const result: CommandResult<T> = { ok: true, value: decision.value };
@@ -80,6 +105,7 @@ export async function applyOnce<T>(
       const record = { id: op.id, orgId: op.orgId, fingerprint: op.fingerprint, at: op.at, result };
       const batch: [Statement, ...Statement[]] = [insertOperation(db, record), ...decision.statements];
       await db.batch(batch);
+      if (decision.statements.length > 0) tellCommitted(op, () => committed(decision.value));
       return result;
     } catch (error) {
       const mapped = mapConstraint(error);
@@ -87,6 +113,7 @@ export async function applyOnce<T>(
       // The operation row collided: a concurrent retry of this same command committed first.
       if (isUniqueViolation(error, "operation.id")) continue;
       if (isGuardFailure(error)) {
+        if (decision.whenGuardsFail) return decision.whenGuardsFail;
         logOperatorEvent({ event: "org_guard_failed", orgId: op.orgId, attempt, reason: String(error).slice(0, 200) });
         if (attempt === 0) continue;
       }

@@ -1,7 +1,11 @@
 import { insertAudit, type Statement } from "../db/batch";
 import type { Db } from "../db/client";
 import type { MemberRecord } from "../db/org-queries";
-import { auditVolumesMoved, bumpVersion, deleteMembership, deregisterMachines, guardOneOwner, guardRole, guardVersion, moveVolumes } from "../db/org-writes";
+import { departingJobsStatements, machineGoneStatements } from "../db/job-queries";
+import { deregisterMachines } from "../db/machine-queries";
+import { bumpVersion, deleteMembership, guardOneOwner, guardRole, guardVersion } from "../db/org-writes";
+import { moveProjects } from "../db/project-queries";
+import { auditVolumesMoved, moveVolumes } from "../db/volume-queries";
 import { AUDIT_ACTIONS } from "../domain/audit";
 import { newSortableId } from "../domain/ids";
 
@@ -37,6 +41,11 @@ const DEPARTURE_LINES: DepartureLine[] = [
   ],
   // Machines are deregistered.
   ({ db, orgId, departing }) => [deregisterMachines(db, orgId, departing.userId)],
+  // Projects (and so their archives) go to the Owner.
+  ({ db, orgId, departing, owner }) => [moveProjects(db, orgId, departing.userId, owner.userId)],
+  // Jobs, after the machines: their running jobs get a cancel request, jobs running on the
+  // machines just deregistered go back to the queue (or end cancelled if so requested), their queued jobs are cancelled.
+  ({ db, orgId, at, departing }) => [...departingJobsStatements(db, orgId, departing.userId, at), ...machineGoneStatements(db, orgId, at)],
 ];
 
 /**

@@ -3,9 +3,9 @@ import type { Db } from "../db/client";
 import {
   consumeCode,
   findOrgCode,
-  findRedemptionState,
   insertCodes,
   isLive,
+  type LiveCodeRef,
   revokeCode as revokeCodeStatements,
   type NewJoinCode,
 } from "../db/join-code-queries";
@@ -21,8 +21,8 @@ import { applyOnce, operationOf, refuse, type CommandInput, type CommandResult, 
 
 export type CreateCodesInput = CommandInput & { role: CodeRole; count: number; labels?: string[] };
 export type RevokeCodeInput = CommandInput & { codeId: string };
-/** `actorId` is the person redeeming; the edge found `codeId` in `orgId` by its keyed hash. */
-export type RedeemCodeInput = CommandInput & { codeId: string };
+/** `actorId` is the person redeeming; the edge found the live `code` by its keyed hash. */
+export type RedeemCodeInput = CommandInput & { code: Omit<LiveCodeRef, "orgId">; username: string };
 
 export interface CreatedCode {
   id: string;
@@ -142,25 +142,25 @@ export async function decideRevokeCode(db: Db, input: RevokeCodeInput, at: Date)
 }
 
 /**
- * Consumes the code and adds the member in one batch. The consume is conditional and guarded,
- * so of concurrent redemptions exactly one commits; membership.user_id is the primary key, so
- * a user racing codes of two orgs ends in one, the other batch rolled back whole (the org
+ * Consumes the code and adds the member in one batch, reading nothing first: the edge's lookup
+ * found the code (its role, label and org never change while it is live) and the batch checks
+ * the rest. The consume is conditional and guarded, so of concurrent redemptions exactly one
+ * commits and the others are answered `invalid_code`; membership.user_id is the primary key,
+ * so a user racing codes of two orgs ends in one, the other batch rolled back whole (the org
  * object's constraint map answers it as `already_in_org`).
  */
 export async function decideRedeemCode(db: Db, input: RedeemCodeInput, at: Date): Promise<Decision<Redemption>> {
-  const state = await findRedemptionState(db, input.orgId, input.codeId, input.actorId);
-  if (!state || !isLive(state.code, at)) return refuse("invalid_code");
-  const { org, code, redeemer } = state;
-  const who = { userId: redeemer.id, username: redeemer.username };
+  const { code, orgId } = input;
+  const who = { userId: input.actorId, username: input.username };
   return {
     ok: true,
     statements: [
-      ...consumeCode(db, code.id, redeemer.id, at),
-      insertMembership(db, { userId: redeemer.id, orgId: org.id, role: code.role, joinedAt: at }),
-      insertAudit(db, { ...auditEntry(org.id, at, AUDIT_ACTIONS.codeRedeemed, who, { role: code.role, codeId: code.id, label: code.label }), target: who }),
-      guardVersion(db, org.id, org.version),
-      bumpVersion(db, org.id),
+      ...consumeCode(db, code.id, who.userId, at),
+      insertMembership(db, { userId: who.userId, orgId, role: code.role, joinedAt: at }),
+      insertAudit(db, { ...auditEntry(orgId, at, AUDIT_ACTIONS.codeRedeemed, who, { role: code.role, codeId: code.id, label: code.label }), target: who }),
+      bumpVersion(db, orgId),
     ],
-    value: { org: { id: org.id, name: org.name }, role: code.role },
+    value: { org: { id: orgId, name: code.orgName }, role: code.role },
+    whenGuardsFail: refuse("invalid_code"),
   };
 }

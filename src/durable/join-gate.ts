@@ -4,9 +4,7 @@ import { isOldEnough } from "../domain/known-account";
 import { THROTTLES, type ThrottleDecision } from "../domain/throttle";
 import { logOperatorEvent } from "../operator-log";
 import { verifyTurnstile } from "../services/turnstile";
-import { throttleFor } from "./throttle-client";
-
-type Throttle = ReturnType<typeof throttleFor>;
+import { sharedBudget, throttleFor, type Throttle } from "./throttle-client";
 
 /** The human check a refused attempt may pass instead (Turnstile's public site key). */
 export type Challenge = { siteKey: string } | null;
@@ -27,7 +25,7 @@ export type Admission =
     };
 
 interface Held {
-  throttle: Throttle;
+  throttle: Pick<Throttle, "forgive">;
   decision: ThrottleDecision;
 }
 
@@ -74,7 +72,7 @@ export async function admitRedemption(
 ): Promise<Admission> {
   const account = throttleFor(env, THROTTLES.joinPerAccount, who.userId);
   const address = throttleFor(env, THROTTLES.joinPerAddress, who.address);
-  const global = throttleFor(env, THROTTLES.joinGlobal, "all");
+  const global = sharedBudget(env, THROTTLES.joinGlobal);
   const accountDay = throttleFor(env, THROTTLES.joinAccountDay, who.userId);
 
   const [byAccount, byAddress, byEveryone] = await Promise.all([account.reserve(), address.reserve(), global.reserve()]);
@@ -92,7 +90,7 @@ export async function admitRedemption(
   const budgetFrees = refused([{ throttle: global, decision: byEveryone }]);
 
   const addressLockdown = throttleFor(env, THROTTLES.joinAddressLockdown, who.address);
-  const knownGlobal = throttleFor(env, THROTTLES.joinKnownGlobal, "all");
+  const knownGlobal = sharedBudget(env, THROTTLES.joinKnownGlobal);
   const [createdAt, dayDecision, lockdownDecision, knownDecision] = await Promise.all([
     accountCreatedAt(),
     accountDay.reserve(),

@@ -8,12 +8,12 @@ import {
   hasMembership,
   listLeadership,
   byRoleThenJoined,
-  listMemberMachines,
   withoutVersion,
   type MemberRecord,
   type MemberWithMachines,
   type OrgRecord,
 } from "../db/org-queries";
+import { listMemberMachines } from "../db/machine-queries";
 import {
   bumpVersion,
   guardOneOwner,

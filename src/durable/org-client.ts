@@ -41,16 +41,16 @@ function isRetryable(error: unknown): boolean {
  * once on a fresh stub with the SAME operation id: the command is idempotent, so a first
  * attempt that did commit is answered from its stored result instead of applying twice.
  */
-async function call<T>(env: Env, orgId: string, send: (stub: OrgStub) => Promise<CommandResult<T>>): Promise<T> {
-  const invoke = (stub: OrgStub) => timed("org", () => send(stub));
+async function call<T>(env: Env, input: CommandInput, send: (stub: OrgStub, input: CommandInput) => Promise<CommandResult<T>>): Promise<T> {
+  const invoke = () => timed("org", () => send(env.ORG.getByName(input.orgId), input));
   let result: CommandResult<T>;
   try {
-    result = await invoke(env.ORG.getByName(orgId));
+    result = await invoke();
   } catch (error) {
     if (!isRetryable(error)) throw error;
     // An object still being reset refuses an immediate retry; a short pause lets it restart.
     await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
-    result = await invoke(env.ORG.getByName(orgId));
+    result = await invoke();
   }
   if (!result.ok) throw new AppError(result.code, result.message);
   return result.value;
@@ -72,7 +72,7 @@ export function orgClient(env: Env, orgId: string, caller: Caller): OrgClient {
     get: (_target, name) => {
       if (typeof name !== "string" || name === "then") return undefined;
       return (args: object) =>
-        call(env, orgId, (stub) => (stub as unknown as Record<string, (input: object) => Promise<CommandResult<unknown>>>)[name]!({ ...args, ...base() }));
+        call(env, { ...args, ...base() }, (stub, input) => (stub as unknown as Record<string, (input: object) => Promise<CommandResult<unknown>>>)[name]!(input));
     },
   });
 }

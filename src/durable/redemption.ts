@@ -10,6 +10,7 @@ import { orgClient } from "./org-client";
 
 export interface Redeemer {
   userId: string;
+  username: string;
   /** Whether the person already belongs to an org (from the request's fresh principal). */
   inOrg: boolean;
   /** The client address the attempt counts against. */
@@ -51,7 +52,8 @@ export async function redeemJoinCode(
     throw new AppError("invalid_code");
   }
   try {
-    const redemption = await orgClient(env, found.orgId, { actorId: who.userId }).redeemCode({ codeId: found.id });
+    const { orgId, ...code } = found;
+    const redemption = await orgClient(env, orgId, { actorId: who.userId }).redeemCode({ code, username: who.username });
     waitUntil(admission.succeeded());
     return redemption;
   } catch (error) {

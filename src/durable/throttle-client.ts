@@ -24,3 +24,51 @@ export function throttleFor(env: Env, rule: ThrottleRule, key: string) {
     forgive: (ticket: string): Promise<void> => timed<void>("throttle", () => stub.forgive(key, ticket)),
   };
 }
+
+/**
+ * Objects a budget shared by everyone is split over (the global guessing budgets), each counting
+ * an exact `limit / BUDGET_SHARDS`, so the sum never exceeds the limit and no one object sits on
+ * every redemption's path.
+ */
+export const BUDGET_SHARDS = 10;
+
+export type Throttle = ReturnType<typeof throttleFor>;
+
+/**
+ * A budget everyone shares, e.g. the global failure budget of join codes. An attempt reserves
+ * on a random shard; only when that one is spent does it try the others in turn (which happens
+ * only while the whole budget is nearly spent, i.e. under attack), so an attempt is refused
+ * exactly when every shard refused it and the bound is the same as one counter's. The ticket
+ * names its shard, so forgiving it needs no lookup.
+ */
+export function sharedBudget(env: Env, rule: ThrottleRule, random: () => number = Math.random) {
+  if (rule.limit % BUDGET_SHARDS !== 0) throw new Error(`${rule.name}: the limit must split evenly over ${BUDGET_SHARDS} shards`);
+  const shards = Array.from({ length: BUDGET_SHARDS }, (_, i) =>
+    throttleFor(env, { name: `${rule.name}#${i}`, limit: rule.limit / BUDGET_SHARDS, windowMs: rule.windowMs }, "all"),
+  );
+  const pick = () => Math.floor(random() * BUDGET_SHARDS);
+  return {
+    /** Each shard, for tests that spend the whole budget directly. */
+    shards,
+    async reserve(): Promise<ThrottleDecision> {
+      const first = pick();
+      let retryAfterSeconds = Infinity;
+      for (let step = 0; step < BUDGET_SHARDS; step += 1) {
+        const shard = (first + step) % BUDGET_SHARDS;
+        const decision = await shards[shard]!.reserve();
+        if (decision.allowed) return { allowed: true, ticket: `${shard}:${decision.ticket}` };
+        // The budget frees when its first shard does.
+        retryAfterSeconds = Math.min(retryAfterSeconds, decision.retryAfterSeconds);
+      }
+      return { allowed: false, retryAfterSeconds };
+    },
+    /** Counts a failure where it fits (a shard with room), so it keeps the whole budget spent. */
+    async record(): Promise<void> {
+      if (!(await this.reserve()).allowed) await shards[pick()]!.record();
+    },
+    forgive: (ticket: string): Promise<void> => {
+      const [shard, own] = ticket.split(/:(.*)/s);
+      return shards[Number(shard)]!.forgive(own ?? "");
+    },
+  };
+}

@@ -1,7 +1,9 @@
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { loadConfig } from "../config";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
+import { isAgentPath } from "./agent";
 import { BEARER_PREFIX } from "./principal";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -12,7 +14,8 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  * and are exempt. Checked for every content type, unlike a form-only check.
  */
 export const requireSameOrigin = createMiddleware<AppEnv>(async (c, next) => {
-  if (SAFE_METHODS.has(c.req.method) || c.req.header("Authorization")?.startsWith(BEARER_PREFIX)) return next();
+  // Agent paths never act on a cookie (they answer 401 to one), so there is nothing to forge.
+  if (SAFE_METHODS.has(c.req.method) || c.req.header("Authorization")?.startsWith(BEARER_PREFIX) || isAgentPath(c.req.path)) return next();
   const source = requestSource(c.req.header("Origin"), c.req.header("Referer"));
   const hasCookie = Boolean(c.req.header("Cookie"));
   if (source === null && !hasCookie) return next();
@@ -20,6 +23,15 @@ export const requireSameOrigin = createMiddleware<AppEnv>(async (c, next) => {
   if (source !== own) throw new AppError("csrf");
   return next();
 });
+
+/**
+ * For a GET that still carries the cookie's authority (the live socket's upgrade, which the
+ * middleware above lets through as a safe method): the browser must name our own origin.
+ */
+export function requireOwnOrigin(c: Context<AppEnv>): void {
+  const own = loadConfig(c.env).pinnedOrigin ?? new URL(c.req.url).origin;
+  if (requestSource(c.req.header("Origin"), c.req.header("Referer")) !== own) throw new AppError("csrf");
+}
 
 function requestSource(origin: string | undefined, referer: string | undefined): string | null {
   if (origin && origin !== "null") return origin;

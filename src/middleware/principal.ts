@@ -9,6 +9,7 @@ import { extendSession, principalBySessionToken, principalByTokenHash, touchToke
 import { keyedHash, verifySigned } from "../domain/keyed-hash";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
+import { isAgentPath } from "./agent";
 
 export const BEARER_PREFIX = "Bearer ";
 
@@ -37,10 +38,12 @@ async function slideSession(c: Context<AppEnv>, found: { sessionId: string; expi
  * null; routes that need one call `requirePrincipal`.
  */
 export const resolvePrincipal = createMiddleware<AppEnv>(async (c, next) => {
+  c.set("principal", null);
+  // Agent paths take agent tokens alone (src/middleware/agent.ts); a person is never resolved there.
+  if (isAgentPath(c.req.path)) return next();
   const config = loadConfig(c.env);
   const db = createDb(c.env.DB);
   const authorization = c.req.header("Authorization");
-  c.set("principal", null);
   if (authorization?.startsWith(BEARER_PREFIX)) {
     const found = await principalByTokenHash(db, await keyedHash(config.codeHashSecret, authorization.slice(BEARER_PREFIX.length).trim()));
     if (!found) throw new AppError("unauthenticated", "That API token is not valid.");

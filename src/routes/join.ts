@@ -10,7 +10,7 @@ import { jsonBody } from "./json-body";
 export const joinRoutes = new Hono<AppEnv>().post("/", async (c) => {
   const { user, org } = requirePrincipal(c);
   const { code, turnstileToken } = await jsonBody(c, redeemCodeSchema);
-  const who = { userId: user.id, inOrg: org !== null, address: clientAddress(c), turnstileToken };
+  const who = { userId: user.id, username: user.username, inOrg: org !== null, address: clientAddress(c), turnstileToken };
   const redemption = await redeemJoinCode(c.env, who, code, (promise) => c.executionCtx.waitUntil(promise));
   return c.json(redemption, 200);
 });

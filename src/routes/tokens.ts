@@ -4,8 +4,7 @@ import { loadConfig } from "../config";
 import { createDb } from "../db/client";
 import { deleteToken, insertToken, listTokens } from "../db/token-queries";
 import { tokenNameSchema } from "../domain/account";
-import { keyedHash } from "../domain/keyed-hash";
-import { newId, newSecret } from "../domain/ids";
+import { newApiToken } from "../domain/api-token";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
 import { requirePrincipal } from "../middleware/require";
@@ -15,9 +14,8 @@ export const tokenRoutes = new Hono<AppEnv>()
   .post("/", async (c) => {
     const { user } = requirePrincipal(c);
     const { name } = await jsonBody(c, tokenNameSchema);
-    const token = `coh_${newSecret()}`;
-    const record = { id: newId(), userId: user.id, name, createdAt: new Date(clock.now()) };
-    await insertToken(createDb(c.env.DB), { ...record, tokenHash: await keyedHash(loadConfig(c.env).codeHashSecret, token) });
+    const { token, record } = await newApiToken(loadConfig(c.env).codeHashSecret, { userId: user.id, name, now: clock.now() });
+    await insertToken(createDb(c.env.DB), record);
     return c.json({ id: record.id, name, token, createdAt: record.createdAt.toISOString() }, 201);
   })
   .get("/", async (c) => {

@@ -1,10 +1,11 @@
 import { Hono } from "hono";
 import { createDb } from "../db/client";
-import { listVolumes } from "../db/org-queries";
+import { listVolumes } from "../db/volume-queries";
 import { maySeeAllVolumes } from "../domain/membership";
-import { volumeSchema, wantsAll } from "../domain/org-profile";
+import { volumeSchema, wantsAll } from "../domain/volume";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
+import { deleteVolumeBlobs } from "../services/volume-files";
 import { jsonBody } from "./json-body";
 import { orgCommand, requireMember } from "./org-access";
 
@@ -24,6 +25,7 @@ export const volumeRoutes = new Hono<AppEnv>()
   })
   .delete("/:orgId/volumes/:volumeId", async (c) => {
     const { org } = await orgCommand(c);
-    await org.deleteVolume({ resourceId: c.req.param("volumeId") });
+    const { deleted, multiparts } = await org.deleteVolume({ volumeId: c.req.param("volumeId") });
+    await deleteVolumeBlobs(c.env, deleted, multiparts);
     return c.body(null, 204);
   });

@@ -1,7 +1,9 @@
 import { deleteExpiredBatch } from "../db/retention-queries";
 import { purgeCutoff, type RetentionRule } from "../domain/retention";
+import { sweepArchiveObjects } from "./project-archive";
+import { sweepExpiredUploads, sweepOrphanBlobs } from "./volume-files";
 
-const RULES: RetentionRule[] = ["operation", "joinCode", "auditEvent", "session", "verification"];
+const RULES: RetentionRule[] = ["operation", "joinCode", "auditEvent", "session", "verification", "deviceLogin", "jobLog", "job"];
 
 export interface PurgeLimits {
   /** Rows one DELETE may remove: small enough to keep each statement short on a busy database. */
@@ -16,8 +18,10 @@ export const DEFAULT_PURGE_LIMITS: PurgeLimits = { batchSize: 500, maxBatches: 2
  * Deletes what every retention rule (src/domain/retention.ts) lets go of at `now`, in bounded
  * batches. Idempotent: a second run at the same instant deletes nothing. Returns the rows per rule.
  */
-export async function purgeExpired(env: Env, now: number, limits: PurgeLimits = DEFAULT_PURGE_LIMITS): Promise<Record<RetentionRule, number>> {
-  const deleted = {} as Record<RetentionRule, number>;
+export type PurgeReport = Record<RetentionRule, number> & { archiveObjects: number; volumeUpload: number; orphanBlob: number };
+
+export async function purgeExpired(env: Env, now: number, limits: PurgeLimits = DEFAULT_PURGE_LIMITS): Promise<PurgeReport> {
+  const deleted = {} as PurgeReport;
   for (const rule of RULES) {
     const cutoff = purgeCutoff(rule, now);
     let total = 0;
@@ -28,5 +32,10 @@ export async function purgeExpired(env: Env, now: number, limits: PurgeLimits = 
     }
     deleted[rule] = total;
   }
+  // R2 objects, not rows: project archives nothing needs any more (src/services/project-archive.ts).
+  deleted.archiveObjects = await sweepArchiveObjects(env, now, limits);
+  // Volume files (docs/volume-files.md): expired uploads free their reservation; orphaned objects go.
+  deleted.volumeUpload = await sweepExpiredUploads(env, now, limits.maxBatches);
+  deleted.orphanBlob = await sweepOrphanBlobs(env, now, limits.maxBatches);
   return deleted;
 }

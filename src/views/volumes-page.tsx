@@ -21,7 +21,9 @@ export function VolumesPage({ volumes, form }: { volumes: VolumeView[]; form: Fo
           <DataTable columns={["Name", "Size", "Created"]}>
                 {volumes.map((volume) => (
                   <tr>
-                    <td data-label="Name">{volume.name}</td>
+                    <td data-label="Name">
+                      <a href={`/volumes/${encodeURIComponent(volume.id)}`}>{volume.name}</a>
+                    </td>
                     <td data-label="Size">{volume.sizeGb} GB</td>
                     <td data-label="Created">
                       <Time iso={volume.createdAt} />

@@ -11,7 +11,7 @@ const RUNS = Number(meta.env?.VITE_FUZZ_RUNS ?? "40");
 
 vi.setConfig({ testTimeout: 600_000 });
 
-const TABLES = ["user", "session", "organization", "membership", "join_code", "api_token", "machine", "volume", "audit_event", "operation"];
+const TABLES = ["user", "session", "organization", "membership", "join_code", "api_token", "machine", "volume", "audit_event", "operation", "volume_file", "volume_upload", "volume_upload_part"];
 
 /** Everything a request could have changed, as one comparable value. */
 async function snapshot(): Promise<string> {
@@ -54,6 +54,12 @@ describe("fuzz: malformed input on every endpoint", () => {
     const owner = await tokenFor(org.owner);
     const user = org.users[0]!;
     const outsider = await tokenFor(org.admins[0]!);
+    const volume = await exports.default.fetch(`${ORIGIN}/api/orgs/${org.id}/volumes`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${owner.token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ name: "fuzzed", sizeGb: 1 }),
+    });
+    const volumeId = ((await volume.json()) as { volume: { id: string } }).volume.id;
     const mutations: { method: string; path: string }[] = [
       { method: "POST", path: "/api/orgs" },
       { method: "PATCH", path: `/api/orgs/${org.id}` },
@@ -64,10 +70,11 @@ describe("fuzz: malformed input on every endpoint", () => {
       { method: "POST", path: "/api/tokens" },
       { method: "POST", path: `/api/orgs/${org.id}/machines` },
       { method: "POST", path: `/api/orgs/${org.id}/volumes` },
+      { method: "POST", path: `/api/orgs/${org.id}/volumes/${volumeId}/uploads` },
       { method: "POST", path: "/api/auth/sign-up/email" },
       { method: "POST", path: "/api/auth/sign-in/email" },
     ];
-    const reads = [`/api/orgs/${org.id}/events`, `/api/orgs/${org.id}/join-codes`, `/api/orgs/${org.id}/members`, "/api/me"];
+    const reads = [`/api/orgs/${org.id}/events`, `/api/orgs/${org.id}/join-codes`, `/api/orgs/${org.id}/members`, `/api/orgs/${org.id}/volumes/${volumeId}/files`, "/api/me"];
     const before = await snapshot();
     const seen: number[] = [];
 

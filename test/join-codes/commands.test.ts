@@ -59,6 +59,11 @@ describe("createCodes", () => {
   });
 });
 
+/** What the edge hands the org object once it found a live code by its hash. */
+function redeemInput(orgId: string, user: { id: string; username: string }, code: { id: string; role: "user" | "admin" }) {
+  return { operationId: newId(), orgId, actorId: user.id, username: user.username, code: { id: code.id, orgName: "", role: code.role, label: "" } };
+}
+
 describe("join code batches guard themselves", () => {
   it("rolls back a redemption decided on a code that another writer consumed meanwhile", async () => {
     const org = await orgWith();
@@ -68,7 +73,7 @@ describe("join code batches guard themselves", () => {
     const at = new Date();
     // Both decided on the same fresh read, as two writers outside the serial queue would.
     const decisions = await Promise.all(
-      [ada, bo].map((user) => decideRedeemCode(db, { operationId: newId(), orgId: org.id, actorId: user.id, codeId: code.id }, at)),
+      [ada, bo].map((user) => decideRedeemCode(db, redeemInput(org.id, user, code), at)),
     );
     const statements = decisions.map((d) => (d.ok ? d.statements : []));
 
@@ -87,7 +92,7 @@ describe("join code batches guard themselves", () => {
     const joiner = await signUp();
     const at = new Date();
     const revoke = await decideRevokeCode(db, { operationId: newId(), orgId: org.id, actorId: org.owner.id, codeId: code.id }, at);
-    const redeem = await decideRedeemCode(db, { operationId: newId(), orgId: org.id, actorId: joiner.id, codeId: code.id }, at);
+    const redeem = await decideRedeemCode(db, redeemInput(org.id, joiner, code), at);
 
     await db.batch((redeem.ok ? redeem.statements : []) as [never, ...never[]]);
     await expect(db.batch((revoke.ok ? revoke.statements : []) as [never, ...never[]])).rejects.toThrow(/CHECK constraint failed/);

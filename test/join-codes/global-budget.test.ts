@@ -1,11 +1,9 @@
-import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { clock } from "../../src/clock";
 import { THROTTLES } from "../../src/domain/throttle";
-import { throttleFor } from "../../src/durable/throttle-client";
 import { signUp, type TestUser } from "../support/factories";
 import { orgWith } from "../support/org-factories";
-import { backdateAccount, codeRow, freshAddress, makeCodes, redeem } from "./helpers";
+import { backdateAccount, codeRow, freshAddress, makeCodes, redeem, spendBudget } from "./helpers";
 
 // Each test signs people up through the real API; on a busy shared machine that takes a while.
 vi.setConfig({ testTimeout: 60_000 });
@@ -99,8 +97,7 @@ describe("POST /api/join global failure budget", () => {
       const org = await orgWith();
       const [code] = await makeCodes(org.owner.cookie, org.id);
       // The first test shows the budget being spent through the API; here it is spent directly.
-      const everyone = throttleFor(env, THROTTLES.joinGlobal, "all");
-      for (let n = 0; n < THROTTLES.joinGlobal.limit; n += 1) await everyone.record();
+      await spendBudget(THROTTLES.joinGlobal);
       expect((await redeem((await signUp()).cookie, madeUp(), freshAddress())).status).toBe(429);
 
       const shared = freshAddress();
@@ -120,11 +117,9 @@ describe("POST /api/join global failure budget", () => {
   it("refuses known accounts too, valid code or not, once all of them together have 50 failures in the hour", async () => {
     const org = await orgWith();
     const [code] = await makeCodes(org.owner.cookie, org.id);
-    const everyone = throttleFor(env, THROTTLES.joinGlobal, "all");
-    for (let n = 0; n < THROTTLES.joinGlobal.limit; n += 1) await everyone.record();
+    await spendBudget(THROTTLES.joinGlobal);
     // Earlier tests of this file may have spent some of it; recording a full window's worth spends it all.
-    const known = throttleFor(env, THROTTLES.joinKnownGlobal, "all");
-    for (let n = 0; n < THROTTLES.joinKnownGlobal.limit; n += 1) await known.record();
+    await spendBudget(THROTTLES.joinKnownGlobal);
 
     const refused = await redeem((await knownAccount()).cookie, code!.code, freshAddress());
     expect(refused.status).toBe(429);

@@ -1,4 +1,6 @@
 import { env } from "cloudflare:workers";
+import type { ThrottleRule } from "../../src/domain/throttle";
+import { BUDGET_SHARDS, sharedBudget } from "../../src/durable/throttle-client";
 import { api, type ApiResponse, type Credential } from "../support/client";
 
 export interface MadeCode {
@@ -58,4 +60,11 @@ export async function auditActions(orgId: string): Promise<{ action: string; act
 /** Makes an account look older than it is: "known" accounts are at least a day old. */
 export async function backdateAccount(userId: string, ageMs: number): Promise<void> {
   await env.DB.prepare("UPDATE user SET created_at = ? WHERE id = ?").bind(Date.now() - ageMs, userId).run();
+}
+
+/** Spends a whole shared budget (e.g. the global failure budget) without going through the API. */
+export async function spendBudget(rule: ThrottleRule): Promise<void> {
+  for (const shard of sharedBudget(env, rule).shards) {
+    for (let n = 0; n < rule.limit / BUDGET_SHARDS; n += 1) await shard.record();
+  }
 }

@@ -1,14 +1,12 @@
-import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { TURNSTILE_TEST_KEYS } from "../../src/config";
 import { THROTTLES } from "../../src/domain/throttle";
-import { throttleFor } from "../../src/durable/throttle-client";
 import { siteverify } from "../../src/services/turnstile";
 import { api, type Credential } from "../support/client";
 import { signUp } from "../support/factories";
 import { orgWith } from "../support/org-factories";
 import { page } from "../pages/page-client";
-import { codeRow, freshAddress, makeCodes, memberCount } from "./helpers";
+import { codeRow, freshAddress, makeCodes, memberCount, spendBudget } from "./helpers";
 
 vi.setConfig({ testTimeout: 60_000 });
 
@@ -42,8 +40,7 @@ const madeUp = () => `7${String((guesses += 1)).padStart(7, "0")}`;
 // Its own file: the global budget is one counter for everyone, and storage is per file.
 describe("POST /api/join while the global guessing budget is spent", () => {
   beforeAll(async () => {
-    const global = throttleFor(env, THROTTLES.joinGlobal, "all");
-    for (let i = 0; i < THROTTLES.joinGlobal.limit; i += 1) await global.record();
+    await spendBudget(THROTTLES.joinGlobal);
   });
 
   it("asks a new account for the human check instead of refusing it flatly, and admits it once solved", async () => {

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../../src/db/client";
-import { insertVolumeIfMember } from "../../src/db/org-writes";
+import { insertVolumeIfMember } from "../../src/db/volume-queries";
 import { api } from "../support/client";
 import { unique } from "../support/factories";
 import { insertVolumes, newMember, orgWith, type TestOrg } from "../support/org-factories";

@@ -8,7 +8,17 @@ describe("/api/orgs/:orgId/machines", () => {
     const sam = org.users[0]!;
     const created = await api(`/api/orgs/${org.id}/machines`, { body: { name: " gpu-box ", hostname: "gpu1.lab", gpus: 4 }, as: sam.cookie });
     expect(created.status).toBe(201);
-    expect(created.body.machine).toEqual({ id: expect.any(String), name: "gpu-box", hostname: "gpu1.lab", gpus: 4, ownerId: sam.id, createdAt: expect.stringMatching(/Z$/) });
+    expect(created.body.machine).toEqual({
+      id: expect.any(String),
+      name: "gpu-box",
+      hostname: "gpu1.lab",
+      gpus: 4,
+      shared: false,
+      ownerId: sam.id,
+      createdAt: expect.stringMatching(/Z$/),
+      lastSeenAt: null,
+    });
+    expect(created.body.agentToken).toMatch(/^coh_agent_[0-9a-z]{32}$/);
     const minimal = await api(`/api/orgs/${org.id}/machines`, { body: { name: "laptop" }, as: org.owner.cookie });
     expect(minimal.body.machine).toMatchObject({ hostname: "", gpus: 0, ownerId: org.owner.id });
     const listed = await api(`/api/orgs/${org.id}/machines`, { as: sam.cookie });

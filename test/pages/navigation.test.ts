@@ -3,7 +3,7 @@ import { signUp } from "../support/factories";
 import { orgWith } from "../support/org-factories";
 import { page } from "./page-client";
 
-const MEMBER_PAGES = ["/", "/members", "/settings", "/machines", "/volumes", "/activity"];
+const MEMBER_PAGES = ["/", "/members", "/settings", "/machines", "/volumes", "/projects", "/activity", "/jobs"];
 
 describe("page guards", () => {
   it.each(MEMBER_PAGES)("sends a signed-out visitor of %s to sign in", async (path) => {

@@ -76,7 +76,10 @@ describe("/machines and /volumes", () => {
     const org = await orgWith({ users: 1 });
     const user = org.users[0]!;
     const created = await page("/machines", { cookie: user.cookie.cookie, form: { name: "rig-1", hostname: "rig-1.lab", gpus: "4" } });
-    expect(created.location).toBe("/machines");
+    expect(created.status).toBe(200);
+    // The agent token is shown on this answer, once.
+    expect(created.html).toMatch(/coh_agent_[0-9a-z]{32}/);
+    expect((await page("/machines", { cookie: user.cookie.cookie })).html).not.toMatch(/coh_agent_/);
     const machines = (await api(`/api/orgs/${org.id}/machines`, { as: user.cookie })).body.machines as { id: string; name: string; gpus: number }[];
     expect(machines).toMatchObject([{ name: "rig-1", gpus: 4 }]);
     expect((await page("/members", { cookie: org.owner.cookie.cookie })).html).toContain("rig-1");

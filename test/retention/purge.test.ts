@@ -78,7 +78,20 @@ describe("purgeExpired", () => {
     const second = await purgeExpired(env, at, { batchSize: 2, maxBatches: 10 });
     expect(second.joinCode).toBe(3);
     const third = await purgeExpired(env, at, { batchSize: 2, maxBatches: 10 });
-    expect(third).toEqual({ operation: 0, joinCode: 0, auditEvent: 0, session: 0, verification: 0 });
+    // Every rule deletes nothing the third time.
+    expect(third).toEqual({
+      operation: 0,
+      joinCode: 0,
+      auditEvent: 0,
+      session: 0,
+      verification: 0,
+      deviceLogin: 0,
+      jobLog: 0,
+      job: 0,
+      archiveObjects: 0,
+      volumeUpload: 0,
+      orphanBlob: 0,
+    });
   });
 });
 
@@ -89,5 +102,28 @@ describe("the scheduled handler", () => {
     const controller = createScheduledController({ scheduledTime: new Date(), cron: "17 * * * *" });
     await worker.scheduled(controller, env);
     expect(await count("session WHERE user_id = ?", owner.id)).toBe(0);
+  });
+});
+
+describe("purgeExpired: jobs", () => {
+  it("keeps finished jobs and their logs 90 days, live jobs always", async () => {
+    const owner = await signUp();
+    const org = await createOrgFor(owner);
+    const now = Date.now();
+    const insert = env.DB.prepare(
+      "INSERT INTO job (id, org_id, project_id, submitter_id, archive_key, archive_sha256, command, env_names, env_sealed, volume_ids, state, timeout_seconds, created_at, finished_at) VALUES (?, ?, 'p', ?, 'k', 's', '[]', '[]', '', '[]', ?, 60, ?, ?)",
+    );
+    await env.DB.batch([
+      insert.bind(`${org.id}-done`, org.id, owner.id, "succeeded", now, now),
+      insert.bind(`${org.id}-queued`, org.id, owner.id, "queued", now, null),
+      env.DB.prepare("INSERT INTO job_log (job_id, at, stream, text) VALUES (?, ?, 'stdout', 'hi')").bind(`${org.id}-done`, now),
+    ]);
+    await purgeExpired(env, now + RETENTION.jobMs - 60_000);
+    expect(await count("job WHERE org_id = ?", org.id)).toBe(2);
+    expect(await count("job_log WHERE job_id = ?", `${org.id}-done`)).toBe(1);
+    const purged = await purgeExpired(env, now + RETENTION.jobMs + 60_000);
+    expect(purged).toMatchObject({ jobLog: 1, job: 1 });
+    expect(await count("job WHERE org_id = ?", org.id)).toBe(1);
+    expect(await count("job_log WHERE job_id = ?", `${org.id}-done`)).toBe(0);
   });
 });

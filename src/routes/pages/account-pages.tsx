@@ -11,9 +11,10 @@ import { parseWith } from "../json-body";
 import { redirectWithFlash, takeFlash } from "./flash";
 import { formStateFrom, readForm, refusedStatus } from "./form";
 import { noStore, signedOutOnly } from "./guards";
+import { safeReturnPath } from "./return-path";
 
 const SIGN_UP_FIELDS = ["name", "username", "email", "password"] as const;
-const SIGN_IN_FIELDS = ["email", "password"] as const;
+const SIGN_IN_FIELDS = ["email", "password", "next"] as const;
 
 const SIGN_UP_MESSAGES = {
   name: "Enter your name (up to 100 characters).",
@@ -48,17 +49,19 @@ export const accountPages = new Hono<AppEnv>()
       return c.render(<SignUpPage form={form} />, { title: "Sign up", viewer: { kind: "anonymous" } });
     }
   })
-  .get("/sign-in", signedOutOnly, (c) => c.render(<SignInPage form={EMPTY_FORM} />, { title: "Sign in", viewer: { kind: "anonymous" }, flash: takeFlash(c) }))
+  .get("/sign-in", signedOutOnly, (c) =>
+    c.render(<SignInPage form={EMPTY_FORM} next={safeReturnPath(c.req.query("next"))} />, { title: "Sign in", viewer: { kind: "anonymous" }, flash: takeFlash(c) }),
+  )
   .post("/sign-in", signedOutOnly, async (c) => {
     const values = await readForm(c, SIGN_IN_FIELDS);
     try {
-      const { setCookies } = await signInAccount(c, parseWith(signInSchema, values));
+      const { setCookies } = await signInAccount(c, parseWith(signInSchema, { email: values.email, password: values.password }));
       forwardCookies(c, setCookies);
-      return c.redirect("/", 303);
+      return c.redirect(safeReturnPath(values.next), 303);
     } catch (error) {
       const form = formStateFrom(error, keptValues(values), { messages: SIGN_IN_MESSAGES });
       c.status(refusedStatus(c, error));
-      return c.render(<SignInPage form={form} />, { title: "Sign in", viewer: { kind: "anonymous" } });
+      return c.render(<SignInPage form={form} next={safeReturnPath(values.next)} />, { title: "Sign in", viewer: { kind: "anonymous" } });
     }
   })
   .post("/sign-out", async (c) => {

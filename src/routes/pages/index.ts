@@ -3,10 +3,14 @@ import type { AppEnv } from "../../env";
 import { accountPages } from "./account-pages";
 import { activityPages } from "./activity-pages";
 import { dashboardPages } from "./dashboard-pages";
+import { devicePages } from "./device-pages";
 import { memberPages } from "./member-pages";
-import { machinePages, volumePages } from "./resource-pages";
+import { projectPages } from "./projects";
+import { jobPages } from "./jobs-pages";
+import { machinePages } from "./resource-pages";
 import { settingsPages } from "./settings-pages";
 import { setupPages } from "./setup-pages";
+import { volumePages } from "./volume-pages";
 
 /**
  * The dashboard's pages, one sub-app per page group. Each group's middleware (the member
@@ -20,4 +24,7 @@ export const pageRoutes = new Hono<AppEnv>()
   .route("/settings", settingsPages)
   .route("/machines", machinePages)
   .route("/volumes", volumePages)
-  .route("/activity", activityPages);
+  .route("/projects", projectPages)
+  .route("/jobs", jobPages)
+  .route("/activity", activityPages)
+  .route("/device", devicePages);

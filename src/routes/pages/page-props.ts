@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { LIVE_REFETCH_HEADER, pageTopics } from "../../domain/live";
 import type { NavKey } from "../../views/components/site-header";
 import type { PageProps } from "../../views/layout";
 import { takeFlash } from "./flash";
@@ -6,7 +7,9 @@ import { memberViewer, type MemberEnv } from "./guards";
 
 /** The layout's props for a member page: the org in the header, the nav, any flash message. */
 export function memberPageProps(c: Context<MemberEnv>, title: string, current?: NavKey): PageProps {
-  return { title, current, viewer: memberViewer(c.var.member), flash: takeFlash(c) };
+  const live = { orgId: c.var.member.org.id, topics: pageTopics(current), refetch: c.req.method === "GET" };
+  const flash = c.req.header(LIVE_REFETCH_HEADER) === undefined ? takeFlash(c) : null;
+  return { title, current, viewer: memberViewer(c.var.member), flash, live };
 }
 
 /**

@@ -1,13 +1,13 @@
 import { Hono, type Context } from "hono";
 import { createDb } from "../../db/client";
-import { listMachines, listVolumes } from "../../db/org-queries";
-import { machineSchema, volumeSchema } from "../../domain/org-profile";
+import { listMachines } from "../../db/machine-queries";
+import { machineSchema } from "../../domain/machine";
+import { newAgentToken } from "../machines";
 import { orgClient } from "../../durable/org-client";
 import { AppError } from "../../errors";
 import { EMPTY_FORM, type FormState } from "../../views/components/field";
 import { renderer } from "../../views/layout";
 import { MachinesPage } from "../../views/machines-page";
-import { VolumesPage } from "../../views/volumes-page";
 import { parseWith } from "../json-body";
 import { redirectWithFlash } from "./flash";
 import { formStateFrom, readForm, refusedStatus } from "./form";
@@ -19,18 +19,11 @@ const MACHINE_MESSAGES = {
   hostname: "Use up to 253 characters.",
   gpus: "Enter a whole number from 0 to 1024.",
 };
-const VOLUME_MESSAGES = { name: "Enter a name of 1 to 100 characters.", sizeGb: "Enter a whole number of GB, at least 1." };
 
-async function renderMachines(c: Context<MemberEnv>, form: FormState) {
+async function renderMachines(c: Context<MemberEnv>, form: FormState, created?: { name: string; agentToken: string }) {
   const { user, org } = c.var.member;
   const machines = (await listMachines(createDb(c.env.DB), org.id)).filter((machine) => machine.ownerId === user.id);
-  return c.render(<MachinesPage machines={machines} form={form} />, memberPageProps(c, "Machines", "machines"));
-}
-
-async function renderVolumes(c: Context<MemberEnv>, form: FormState) {
-  const { user, org } = c.var.member;
-  const volumes = await listVolumes(createDb(c.env.DB), org.id, user.id);
-  return c.render(<VolumesPage volumes={volumes} form={form} />, memberPageProps(c, "Volumes", "volumes"));
+  return c.render(<MachinesPage machines={machines} form={form} created={created} />, memberPageProps(c, "Machines", "machines"));
 }
 
 /** A refused delete (gone already, not yours) is said in a flash on the list it came from. */
@@ -50,11 +43,13 @@ export const machinePages = new Hono<MemberEnv>()
   .get("/", (c) => renderMachines(c, EMPTY_FORM))
   .post("/", async (c) => {
     const { user, org } = c.var.member;
-    const values = await readForm(c, ["name", "hostname", "gpus"] as const);
+    const values = await readForm(c, ["name", "hostname", "gpus", "shared"] as const);
     try {
-      const input = parseWith(machineSchema, { name: values.name, hostname: values.hostname, gpus: numberField(values.gpus) });
-      const { machine } = await orgClient(c.env, org.id, { actorId: user.id }).createMachine({ machine: input });
-      return redirectWithFlash(c, "/machines", { kind: "success", text: `Machine ${machine.name} is registered.` });
+      const input = parseWith(machineSchema, { name: values.name, hostname: values.hostname, gpus: numberField(values.gpus), shared: values.shared === "on" });
+      const made = await newAgentToken(c.env);
+      const { machine } = await orgClient(c.env, org.id, { actorId: user.id }).createMachine({ machine: input, agentTokenHash: made.hash });
+      // Shown on this answer alone (not through a redirect's cookie): the token is never stored readable.
+      return renderMachines(c, EMPTY_FORM, { name: machine.name, agentToken: made.token });
     } catch (error) {
       const form = formStateFrom(error, values, { messages: MACHINE_MESSAGES });
       c.status(refusedStatus(c, error));
@@ -64,26 +59,4 @@ export const machinePages = new Hono<MemberEnv>()
   .post("/:machineId/delete", (c) => {
     const { user, org } = c.var.member;
     return deleteThen(c, "/machines", "The machine is deregistered.", () => orgClient(c.env, org.id, { actorId: user.id }).deleteMachine({ resourceId: c.req.param("machineId") }));
-  });
-
-/** `/volumes`: the member's own volumes, created and deleted here. */
-export const volumePages = new Hono<MemberEnv>()
-  .use(noStore, memberOnly, renderer)
-  .get("/", (c) => renderVolumes(c, EMPTY_FORM))
-  .post("/", async (c) => {
-    const { user, org } = c.var.member;
-    const values = await readForm(c, ["name", "sizeGb"] as const);
-    try {
-      const input = parseWith(volumeSchema, { name: values.name, sizeGb: numberField(values.sizeGb) });
-      const { volume } = await orgClient(c.env, org.id, { actorId: user.id }).createVolume({ volume: input });
-      return redirectWithFlash(c, "/volumes", { kind: "success", text: `Volume ${volume.name} is created.` });
-    } catch (error) {
-      const form = formStateFrom(error, values, { messages: VOLUME_MESSAGES });
-      c.status(refusedStatus(c, error));
-      return renderVolumes(c, form);
-    }
-  })
-  .post("/:volumeId/delete", (c) => {
-    const { user, org } = c.var.member;
-    return deleteThen(c, "/volumes", "The volume is deleted.", () => orgClient(c.env, org.id, { actorId: user.id }).deleteVolume({ resourceId: c.req.param("volumeId") }));
   });

@@ -63,7 +63,7 @@ export const setupPages = new Hono<NoOrgEnv>()
     const turnstileToken = solved || undefined;
     try {
       const { code } = parseWith(redeemCodeSchema, values);
-      const who = { userId: user.id, inOrg: false, address: clientAddress(c), turnstileToken };
+      const who = { userId: user.id, username: user.username, inOrg: false, address: clientAddress(c), turnstileToken };
       const joined = await redeemJoinCode(c.env, who, code, (promise) => c.executionCtx.waitUntil(promise));
       return redirectWithFlash(c, "/", { kind: "success", text: `You joined ${joined.org.name} as ${joined.role === "admin" ? "an" : "a"} ${ROLE_LABELS[joined.role]}.` });
     } catch (error) {

@@ -2,13 +2,15 @@ import { mayManageOrg } from "../../domain/membership";
 import { ROLE_LABELS } from "../../domain/roles";
 import type { Viewer } from "../layout";
 
-export type NavKey = "dashboard" | "members" | "machines" | "volumes" | "settings" | "activity";
+export type NavKey = "dashboard" | "members" | "machines" | "volumes" | "projects" | "jobs" | "settings" | "activity";
 
 const NAV: { key: NavKey; href: string; label: string }[] = [
   { key: "dashboard", href: "/", label: "Dashboard" },
   { key: "members", href: "/members", label: "Members" },
   { key: "machines", href: "/machines", label: "Machines" },
   { key: "volumes", href: "/volumes", label: "Volumes" },
+  { key: "projects", href: "/projects", label: "Projects" },
+  { key: "jobs", href: "/jobs", label: "Jobs" },
   { key: "settings", href: "/settings", label: "Settings" },
   { key: "activity", href: "/activity", label: "Activity" },
 ];
