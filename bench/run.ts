@@ -9,17 +9,25 @@ import { drain, load } from "./lib/load.ts";
 import type { LoadResult, LoadSpec } from "./lib/load-spec.ts";
 import { startPeer, type PeerSeed } from "./lib/peer.ts";
 import { ROOT, stopAll } from "./lib/processes.ts";
-import { buildResults, formatTables, SCENARIOS, type Scenario } from "./lib/report.ts";
+import { startPeerWorkerd, listMembersPages, PEER_WORKERD_PAGE } from "./lib/peer-workerd.ts";
+import { buildResults, formatLoads, formatTables, SCENARIOS, type Scenario } from "./lib/report.ts";
 import { snapshotApp } from "./lib/snapshot.ts";
 import { startDevWorker, type DevWorker } from "./lib/wrangler-dev.ts";
 
 /**
- * `npm run bench [-- --quick]`: the ceiling Worker, Cohort and the peer, each started fresh and
+ * `npm run bench [-- --quick] [-- --only a,b]`: the ceiling Worker, Cohort and the two peers, each started fresh and
  * seeded, loaded one scenario at a time by autocannon in its own process; D1 rows and object
  * calls counted in workerd; the bundle measured. Writes bench/results/latest.json.
  */
-const { values: flags } = parseArgs({ options: { quick: { type: "boolean", default: false }, keep: { type: "boolean", default: false } } });
+const { values: flags } = parseArgs({
+  options: { quick: { type: "boolean", default: false }, keep: { type: "boolean", default: false }, only: { type: "string" } },
+});
 const quick = flags.quick;
+/** `--only a,b`: run just these scenarios (and start just their servers); no counts, no bundle, no results written. */
+const only = flags.only ? new Set(flags.only.split(",").map((name) => name.trim())) : undefined;
+for (const name of only ?? []) {
+  if (!(SCENARIOS as readonly string[]).includes(name)) throw new Error(`--only: no scenario "${name}"; the scenarios are ${SCENARIOS.join(", ")}`);
+}
 const mode = quick
   ? { warmupSeconds: 1, durationSeconds: 3, redeemPool: 600, peerInvites: 1_500, membersPerMutationOrg: 16 }
   : { warmupSeconds: 3, durationSeconds: 10, redeemPool: 3_000, peerInvites: 6_000, membersPerMutationOrg: 16 };
@@ -57,88 +65,144 @@ function roleChanges(worker: DevWorker, orgs: MutationOrg[]): LoadSpec {
   return spec(worker.url, { base: { path: "/", method: "PUT" }, items, bodiesByPass: [{ role: "admin" }, { role: "user" }] });
 }
 
+interface Servers {
+  ceiling: DevWorker;
+  cohort: DevWorker;
+  seed: CohortSeed;
+  peer: PeerSeed;
+  peerWorkerd: PeerSeed;
+}
+
+type Server = "ceiling" | "cohort" | "peer" | "peerWorkerd";
+
+/** The server a scenario loads, by its name. */
+function serverOf(name: Scenario): Server {
+  if (name.startsWith("ceiling_") || name.endsWith("_floor")) return "ceiling";
+  if (name.startsWith("peer_workerd_")) return "peerWorkerd";
+  if (name.startsWith("peer_")) return "peer";
+  return "cohort";
+}
+
+function acceptInvites(peer: PeerSeed): LoadSpec {
+  return spec(peer.origin, {
+    base: { path: "/api/auth/organization/accept-invitation", method: "POST" },
+    items: peer.invites.map(({ invitationId, cookie }) => ({ headers: { cookie, origin: peer.origin }, body: { invitationId } })),
+    itemsOnce: true,
+  });
+}
+
 /**
  * In this order, so that a scenario rarely follows one on the same server (a finished load
- * leaves requests in flight); the slowest, members_10k, comes last.
+ * leaves requests in flight); the slowest, members_10k, comes last. Each builds its load from
+ * the started servers, so a run of some scenarios (`--only`) starts only what they need.
  */
-function scenarios(ceiling: DevWorker, cohort: DevWorker, seed: CohortSeed, peer: PeerSeed): [Scenario, LoadSpec, string][] {
-  const ceilingProbe = `${ceiling.url}/noop`;
-  const cohortProbe = `${cohort.url}/api/me`;
-  const peerProbe = `${peer.origin}/api/auth/ok`;
-  return [
-    ["ceiling_noop", spec(ceiling.url, { base: { path: "/noop" } }), ceilingProbe],
-    ["me", spec(cohort.url, { base: { path: "/api/me", headers: cookieHeaders(cohort, seed.me.cookie) } }), cohortProbe],
-    ["ceiling_read", spec(ceiling.url, { base: { path: "/read" } }), ceilingProbe],
-    [
-      "redeem",
+const SCENARIO_ORDER: [Scenario, (s: Servers) => LoadSpec][] = [
+  ["ceiling_noop", ({ ceiling }) => spec(ceiling.url, { base: { path: "/noop" } })],
+  ["me", ({ cohort, seed }) => spec(cohort.url, { base: { path: "/api/me", headers: cookieHeaders(cohort, seed.me.cookie) } })],
+  ["ceiling_read", ({ ceiling }) => spec(ceiling.url, { base: { path: "/read" } })],
+  ["peer_workerd_accept_invite", ({ peerWorkerd }) => acceptInvites(peerWorkerd)],
+  ["me_floor", ({ ceiling }) => spec(ceiling.url, { base: { path: "/me-floor" } })],
+  [
+    "redeem",
+    ({ cohort, seed }) =>
       spec(cohort.url, {
         base: { path: "/api/join", method: "POST" },
         items: seed.redeem.attempts.map(({ token, code }) => ({ headers: { authorization: `Bearer ${token}` }, body: { code } })),
         itemsOnce: true,
       }),
-      cohortProbe,
-    ],
-    ["ceiling_io", spec(ceiling.url, { base: { path: "/io" } }), ceilingProbe],
-    ["mutations_one_org", roleChanges(cohort, [seed.oneOrg]), cohortProbe],
-    [
-      "peer_accept_invite",
-      spec(peer.origin, {
-        base: { path: "/api/auth/organization/accept-invitation", method: "POST" },
-        items: peer.invites.map(({ invitationId, cookie }) => ({ headers: { cookie, origin: peer.origin }, body: { invitationId } })),
-        itemsOnce: true,
-      }),
-      peerProbe,
-    ],
-    ["mutations_8_orgs", roleChanges(cohort, seed.eightOrgs), cohortProbe],
-    [
-      "peer_list_members",
+  ],
+  ["ceiling_io", ({ ceiling }) => spec(ceiling.url, { base: { path: "/io" } })],
+  ["mutations_one_org", ({ cohort, seed }) => roleChanges(cohort, [seed.oneOrg])],
+  ["redeem_floor", ({ ceiling }) => spec(ceiling.url, { base: { path: "/redeem-floor", method: "POST" } })],
+  ["peer_accept_invite", ({ peer }) => acceptInvites(peer)],
+  ["role_change_floor", ({ ceiling }) => spec(ceiling.url, { base: { path: "/role-change-floor", method: "PUT" } })],
+  ["mutations_8_orgs", ({ cohort, seed }) => roleChanges(cohort, seed.eightOrgs)],
+  [
+    "peer_list_members",
+    ({ peer }) =>
       spec(peer.origin, {
         base: { path: `/api/auth/organization/list-members?organizationId=${peer.organizationId}&limit=1000`, headers: { cookie: peer.ownerCookie } },
       }),
-      peerProbe,
-    ],
-    ["members_1k", spec(cohort.url, { base: { path: `/api/orgs/${seed.members1k.orgId}/members`, headers: cookieHeaders(cohort, seed.members1k.owner.cookie) } }), cohortProbe],
-    ["members_10k", spec(cohort.url, { base: { path: `/api/orgs/${seed.members10k.orgId}/members`, headers: cookieHeaders(cohort, seed.members10k.owner.cookie) } }), cohortProbe],
-  ];
+  ],
+  [
+    "peer_workerd_list_members",
+    ({ peerWorkerd }) =>
+      spec(peerWorkerd.origin, {
+        base: { path: "/", headers: { cookie: peerWorkerd.ownerCookie } },
+        items: listMembersPages(peerWorkerd.organizationId, 1_000).map((path) => ({ path })),
+      }),
+  ],
+  ["members_1k", ({ cohort, seed }) => spec(cohort.url, { base: { path: `/api/orgs/${seed.members1k.orgId}/members`, headers: cookieHeaders(cohort, seed.members1k.owner.cookie) } })],
+  ["members_10k", ({ cohort, seed }) => spec(cohort.url, { base: { path: `/api/orgs/${seed.members10k.orgId}/members`, headers: cookieHeaders(cohort, seed.members10k.owner.cookie) } })],
+];
+
+function probeOf(server: Server, s: Servers): string {
+  if (server === "ceiling") return `${s.ceiling.url}/noop`;
+  if (server === "cohort") return `${s.cohort.url}/api/me`;
+  return `${(server === "peer" ? s.peer : s.peerWorkerd).origin}/api/auth/ok`;
 }
 
 async function main() {
-  log(`${quick ? "quick" : "full"} run in ${workDir}`);
+  log(`${quick ? "quick" : "full"} run${only ? ` of ${[...only].join(", ")}` : ""} in ${workDir}`);
+  const selected = SCENARIO_ORDER.filter(([name]) => !only || only.has(name));
+  const needed = new Set(selected.map(([name]) => serverOf(name)));
   // Alone first: the start-up profile is CPU time, and the rest would crowd it.
   const cohortConfig = snapshotApp(workDir);
-  log("starting the ceiling, Cohort and the peer; seeding; counting rows in workerd; bundling");
-  const bundleStart = measureBundle(workDir, cohortConfig);
-  const ceilingStart = startDevWorker("ceiling", `${ROOT}bench/ceiling/wrangler.jsonc`, workDir, {});
-  const cohortStart = startDevWorker("cohort", cohortConfig, workDir, { ENVIRONMENT: "development", AUTH_SECRET, CODE_HASH_SECRET });
-  const peerStart = startPeer(workDir, { members: 1_000, invites: mode.peerInvites }).then((peer) => {
-    log("peer seeded");
-    return peer;
-  });
-  const countsStart = measureCounts().then((costs) => {
-    log("rows counted");
-    return costs;
-  });
+  log("starting the ceiling, Cohort and the peers; seeding; counting rows in workerd; bundling");
+  const bundleStart = only ? undefined : measureBundle(workDir, cohortConfig);
+  const ceilingStart = needed.has("ceiling") ? startDevWorker("ceiling", `${ROOT}bench/ceiling/wrangler.jsonc`, workDir, {}) : undefined;
+  const cohortStart = needed.has("cohort") ? startDevWorker("cohort", cohortConfig, workDir, { ENVIRONMENT: "development", AUTH_SECRET, CODE_HASH_SECRET }) : undefined;
+  const peerStart = needed.has("peer")
+    ? startPeer(workDir, { members: 1_000, invites: mode.peerInvites }).then((peer) => {
+        log("peer seeded");
+        return peer;
+      })
+    : undefined;
+  const peerWorkerdStart = needed.has("peerWorkerd")
+    ? startPeerWorkerd(workDir, { members: 1_000, invites: mode.peerInvites }).then((peer) => {
+        log("workerd peer seeded");
+        return peer;
+      })
+    : undefined;
+  const countsStart = only
+    ? undefined
+    : measureCounts().then((costs) => {
+        log("rows counted");
+        return costs;
+      });
   const cohort = await cohortStart;
-  const seed = await seedCohort(cohort, workDir, CODE_HASH_SECRET, { redeemPool: mode.redeemPool, membersPerMutationOrg: mode.membersPerMutationOrg }, log);
-  log("Cohort seeded");
-  const [ceiling, peer, costs, bundle] = await Promise.all([ceilingStart, peerStart, countsStart, bundleStart]);
+  const seed = cohort
+    ? await seedCohort(cohort, workDir, CODE_HASH_SECRET, { redeemPool: mode.redeemPool, membersPerMutationOrg: mode.membersPerMutationOrg }, log)
+    : undefined;
+  if (cohort) log("Cohort seeded");
+  const [ceiling, peer, peerWorkerd, costs, bundle] = await Promise.all([ceilingStart, peerStart, peerWorkerdStart, countsStart, bundleStart]);
   log("all seeded");
+  // Only the servers a selected scenario needs were started; only those scenarios read them.
+  const servers = { ceiling, cohort, seed, peer: peer?.seed, peerWorkerd: peerWorkerd?.seed } as Servers;
 
   const loads = {} as Record<Scenario, LoadResult>;
-  for (const [name, scenario, probe] of scenarios(ceiling, cohort, seed, peer.seed)) {
-    await drain(probe);
-    loads[name] = await load(name, scenario, workDir);
+  for (const [name, makeSpec] of selected) {
+    await drain(probeOf(serverOf(name), servers));
+    loads[name] = await load(name, makeSpec(servers), workDir);
     const r = loads[name];
     log(`${name}: ${r.rps} req/s, p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms, errors ${r.errors}${r.statuses ? ` ${JSON.stringify(r.statuses)}` : ""}${r.exhausted ? " (pool exhausted)" : ""}`);
   }
-  ceiling.stop();
-  cohort.stop();
-  peer.stop();
+  ceiling?.stop();
+  cohort?.stop();
+  peer?.stop();
+  peerWorkerd?.worker.stop();
+  if (only || !costs || !bundle) {
+    // Some scenarios only: no ratios, nothing written over the full run's results.
+    process.stdout.write(`${formatLoads(loads)}\n`);
+    log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s; --only writes no results`);
+    return;
+  }
   // After the loads, on a machine we no longer load: the profile is CPU time.
   log("start-up profile");
   const startup = await measureStartup(workDir, cohortConfig);
 
-  const results = buildResults(loads, costs, bundle.gzipKib);
+  const listPages = listMembersPages("", 1_000).length;
+  const results = buildResults(loads, costs, bundle.gzipKib, { listPages });
   const resultsDir = join(ROOT, "bench", "results");
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(join(resultsDir, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
@@ -154,6 +218,7 @@ async function main() {
         duration_seconds: mode.durationSeconds,
         machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model ?? "", memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version },
         bundle: { ...bundle, startup },
+        peer_workerd: { list_members_page: PEER_WORKERD_PAGE, list_pages_per_1k: listPages, figures: "per page" },
         loads: Object.fromEntries(SCENARIOS.map((name) => [name, loads[name]])),
         costs,
       },

@@ -16,4 +16,17 @@ export interface Cost {
   totalMs: number;
   /** Each call as it finished: "D1 3" (statements, with their rows) or "THROTTLE.reserve", with its wall time. */
   trace: { call: string; ms: number; rowsRead?: number; rowsWritten?: number; sql?: string }[];
+  /**
+   * Sequential remote round trips (D1 queries, Durable Object calls) on the way to the response:
+   * calls in flight together count once (a wave), a call made inside an object's call adds to
+   * it, and a call that had not finished when the response was returned (waitUntil) is left out.
+   */
+  depth: number;
+  /** Durable Object calls by object (binding and id), to tell which objects an operation shares. */
+  objectCalls: Record<string, number>;
+  /**
+   * Calls to objects that every measured operation of its kind called (redemptions by different
+   * users, from different addresses, into different orgs): a shared hot spot. Set for `redeem`.
+   */
+  sharedObjectCalls?: number;
 }

@@ -1,12 +1,26 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import worker from "../../src/index";
+import * as workerModule from "../../src/index";
 import { api } from "../../test/support/client";
 import { signUp, tokenFor, unique, type TestUser } from "../../test/support/factories";
-import { installCounters, measure, type Cost } from "./counters";
+import { installCounters, measure, responded, type Cost } from "./counters";
 
+const worker = workerModule.default;
 const ORIGIN = "http://cohort.test";
+
+/** Each object binding's class, as exported by the Worker (vitest.config.ts reads wrangler.jsonc). */
+function objectClasses(): Record<string, { prototype: object }> {
+  const names = JSON.parse((env as unknown as { BENCH_OBJECT_CLASSES: string }).BENCH_OBJECT_CLASSES) as Record<string, string>;
+  const exported = workerModule as unknown as Record<string, { prototype: object } | undefined>;
+  return Object.fromEntries(
+    Object.entries(names).map(([binding, className]) => {
+      const objectClass = exported[className];
+      if (!objectClass) throw new Error(`src/index exports no ${className} for ${binding}`);
+      return [binding, objectClass];
+    }),
+  );
+}
 const costs: Record<string, Cost> = {};
 
 interface Call {
@@ -14,18 +28,23 @@ interface Call {
   body?: unknown;
   cookie?: string;
   token?: string;
+  /** Sent as CF-Connecting-IP. */
+  address?: string;
 }
 
 /** Calls the Worker's own handler and waits for its waitUntil work, so that is counted too. */
-async function call(path: string, { method = "GET", body, cookie, token }: Call = {}): Promise<{ status: number; body: any }> {
+async function call(path: string, { method = "GET", body, cookie, token, address }: Call = {}): Promise<{ status: number; body: any }> {
   const headers = new Headers();
   if (body !== undefined) headers.set("Content-Type", "application/json");
   if (cookie) headers.set("Cookie", cookie);
   if (cookie && method !== "GET") headers.set("Origin", ORIGIN);
   if (token) headers.set("Authorization", `Bearer ${token}`);
+  if (address) headers.set("CF-Connecting-IP", address);
   const ctx = createExecutionContext();
   const request = new Request(`${ORIGIN}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const response = await worker.fetch(request, env, ctx);
+  // What runs after this (waitUntil) is off the response's path: not part of its depth.
+  responded();
   await waitOnExecutionContext(ctx);
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : null };
@@ -108,7 +127,7 @@ function orgs(): Promise<Orgs> {
 }
 
 describe("rows and object calls per operation", () => {
-  beforeAll(() => installCounters());
+  beforeAll(() => installCounters(objectClasses()));
 
   afterAll(() => {
     // The bench driver reads this line.
@@ -135,10 +154,28 @@ describe("rows and object calls per operation", () => {
     const { small, big } = await orgs();
     const [smallCode] = await codesFor(small.orgId, small.owner, 1);
     const smallToken = await redeemer();
-    await record("redeem", 200, () => call("/api/join", { method: "POST", body: { code: smallCode }, token: smallToken }));
+    await record("redeem", 200, () => call("/api/join", { method: "POST", body: { code: smallCode }, token: smallToken, address: "192.0.2.1" }));
     const [bigCode] = await codesFor(big.orgId, big.owner, 1);
     const bigToken = await redeemer();
-    await record("redeem_in_1k_org", 200, () => call("/api/join", { method: "POST", body: { code: bigCode }, token: bigToken }));
+    await record("redeem_in_1k_org", 200, () => call("/api/join", { method: "POST", body: { code: bigCode }, token: bigToken, address: "192.0.2.2" }));
+  });
+
+  it("counts the calls per redemption to objects that every redemption shares", async () => {
+    // Different users, addresses and orgs: an object all of them call is shared by all.
+    const others: Cost[] = [costs.redeem_in_1k_org!];
+    for (let i = 3; i <= 5; i += 1) {
+      const owner = await signUp();
+      const orgId = await createOrg(owner);
+      const [code] = await codesFor(orgId, owner, 1);
+      const token = await redeemer();
+      const name = `redeem_shared_probe_${i}`;
+      await record(name, 200, () => call("/api/join", { method: "POST", body: { code }, token, address: `192.0.2.${i}` }));
+      others.push(costs[name]!);
+      delete costs[name];
+    }
+    const redeem = costs.redeem!;
+    const shared = Object.keys(redeem.objectCalls).filter((object) => others.every((cost) => object in cost.objectCalls));
+    redeem.sharedObjectCalls = shared.reduce((sum, object) => sum + redeem.objectCalls[object]!, 0);
   });
 
   it("counts the members lists of 1,000 and 10,000 members", async () => {

@@ -13,7 +13,7 @@ function quote(value: string | number): string {
   return typeof value === "number" ? String(value) : `'${value.replaceAll("'", "''")}'`;
 }
 
-function inserts(table: string, columns: string[], rows: (string | number)[][]): string[] {
+export function inserts(table: string, columns: string[], rows: (string | number)[][]): string[] {
   const out: string[] = [];
   for (let i = 0; i < rows.length; i += 200) {
     const values = rows.slice(i, i + 200).map((row) => `(${row.map(quote).join(", ")})`);

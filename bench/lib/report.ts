@@ -13,6 +13,11 @@ export const SCENARIOS = [
   "mutations_8_orgs",
   "peer_list_members",
   "peer_accept_invite",
+  "redeem_floor",
+  "me_floor",
+  "role_change_floor",
+  "peer_workerd_list_members",
+  "peer_workerd_accept_invite",
 ] as const;
 
 export type Scenario = (typeof SCENARIOS)[number];
@@ -28,14 +33,32 @@ export interface Results extends Record<Scenario, Figures> {
     members_1k_over_peer: number;
     redeem_over_peer_accept: number;
     eight_orgs_over_one: number;
+    redeem_over_floor: number;
+    me_over_floor: number;
+    redeem_over_peer_workerd_accept: number;
+    members_1k_over_peer_workerd: number;
   };
+  /** Sequential remote round trips on the way to the response (bench/README.md, "Depth"). */
+  depth: { redeem: number; me: number; role_change: number };
+  /** Calls per redemption to objects that every redemption shares. */
+  global_object_calls: { redeem: number };
+}
+
+/** The workerd peer lists 1,000 members in this many pages (lib/peer-workerd.ts). */
+export interface PeerWorkerdShape {
+  listPages: number;
 }
 
 function ratio(a: number, b: number): number {
   return b > 0 ? Math.round((a / b) * 100) / 100 : 0;
 }
 
-export function buildResults(loads: Record<Scenario, LoadResult>, costs: Record<string, OperationCost>, bundleGzipKib: number): Results {
+export function buildResults(
+  loads: Record<Scenario, LoadResult>,
+  costs: Record<string, OperationCost>,
+  bundleGzipKib: number,
+  peerWorkerd: PeerWorkerdShape,
+): Results {
   const figures = Object.fromEntries(
     SCENARIOS.map((name) => {
       const { rps, p50_ms, p99_ms, errors } = loads[name];
@@ -53,7 +76,14 @@ export function buildResults(loads: Record<Scenario, LoadResult>, costs: Record<
       members_1k_over_peer: ratio(loads.members_1k.rps, loads.peer_list_members.rps),
       redeem_over_peer_accept: ratio(loads.redeem.rps, loads.peer_accept_invite.rps),
       eight_orgs_over_one: ratio(loads.mutations_8_orgs.rps, loads.mutations_one_org.rps),
+      redeem_over_floor: ratio(loads.redeem.rps, loads.redeem_floor.rps),
+      me_over_floor: ratio(loads.me.rps, loads.me_floor.rps),
+      redeem_over_peer_workerd_accept: ratio(loads.redeem.rps, loads.peer_workerd_accept_invite.rps),
+      // Its figures are per page; a whole list of 1,000 takes listPages of them.
+      members_1k_over_peer_workerd: ratio(loads.members_1k.rps, loads.peer_workerd_list_members.rps / peerWorkerd.listPages),
     },
+    depth: { redeem: costs.redeem?.depth ?? 0, me: costs.me?.depth ?? 0, role_change: costs.role_promote?.depth ?? 0 },
+    global_object_calls: { redeem: costs.redeem?.sharedObjectCalls ?? 0 },
   };
 }
 
@@ -65,21 +95,33 @@ function pad(value: string | number, width: number, left = false): string {
 /** The same figures as latest.json, as tables for a terminal. */
 export function formatTables(results: Results, costs: Record<string, OperationCost>): string {
   const lines: string[] = [];
-  lines.push(`${pad("scenario", 20, true)} ${pad("req/s", 9)} ${pad("p50 ms", 8)} ${pad("p99 ms", 8)} ${pad("errors", 7)}`);
+  lines.push(`${pad("scenario", 28, true)} ${pad("req/s", 9)} ${pad("p50 ms", 8)} ${pad("p99 ms", 8)} ${pad("errors", 7)}`);
   for (const name of SCENARIOS) {
     const f = results[name];
-    lines.push(`${pad(name, 20, true)} ${pad(f.rps, 9)} ${pad(f.p50_ms, 8)} ${pad(f.p99_ms, 8)} ${pad(f.errors, 7)}`);
+    lines.push(`${pad(name, 28, true)} ${pad(f.rps, 9)} ${pad(f.p50_ms, 8)} ${pad(f.p99_ms, 8)} ${pad(f.errors, 7)}`);
   }
   lines.push("");
-  lines.push(`${pad("operation", 20, true)} ${pad("rows read", 10)} ${pad("written", 8)} ${pad("D1 calls", 9)} ${pad("DO writes", 10)}  DO calls`);
+  lines.push(`${pad("operation", 22, true)} ${pad("rows read", 10)} ${pad("written", 8)} ${pad("D1 calls", 9)} ${pad("depth", 6)} ${pad("DO writes", 10)}  DO calls`);
   for (const [operation, cost] of Object.entries(costs)) {
     const objects = Object.entries(cost.doCalls).map(([binding, n]) => `${binding} ${n}`).join(", ") || "0";
     lines.push(
-      `${pad(operation, 20, true)} ${pad(cost.rowsRead, 10)} ${pad(cost.rowsWritten, 8)} ${pad(cost.d1Queries, 9)} ${pad(cost.doStorageWrites, 10)}  ${objects}`,
+      `${pad(operation, 22, true)} ${pad(cost.rowsRead, 10)} ${pad(cost.rowsWritten, 8)} ${pad(cost.d1Queries, 9)} ${pad(cost.depth, 6)} ${pad(cost.doStorageWrites, 10)}  ${objects}`,
     );
   }
   lines.push("");
   lines.push(`bundle_gzip_kib ${results.bundle_gzip_kib}`);
-  for (const [name, value] of Object.entries(results.ratios)) lines.push(`${pad(name, 24, true)} ${value}`);
+  for (const [name, value] of Object.entries(results.ratios)) lines.push(`${pad(name, 32, true)} ${value}`);
+  lines.push(`${pad("depth", 32, true)} ${JSON.stringify(results.depth)}`);
+  lines.push(`${pad("global_object_calls", 32, true)} ${JSON.stringify(results.global_object_calls)}`);
+  return lines.join("\n");
+}
+
+/** The load figures alone, for a run of some scenarios (`--only`), which writes no results. */
+export function formatLoads(loads: Partial<Record<Scenario, LoadResult>>): string {
+  const lines = [`${pad("scenario", 28, true)} ${pad("req/s", 9)} ${pad("p50 ms", 8)} ${pad("p99 ms", 8)} ${pad("errors", 7)}`];
+  for (const name of SCENARIOS) {
+    const f = loads[name];
+    if (f) lines.push(`${pad(name, 28, true)} ${pad(f.rps, 9)} ${pad(f.p50_ms, 8)} ${pad(f.p99_ms, 8)} ${pad(f.errors, 7)}`);
+  }
   return lines.join("\n");
 }
