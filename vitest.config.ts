@@ -27,7 +27,7 @@ export default defineConfig({
     // One log line per request (src/middleware/request-log.ts): shown only for a failing test.
     silent: "passed-only",
     include: ["test/**/*.test.ts", "src/**/*.test.ts"],
-    exclude: ["test/e2e/**"],
+    exclude: ["test/e2e/**", "test/cli/**"],
     setupFiles: ["./test/setup.ts"],
   },
 });

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { loadConfig } from "../../config";
+import { AppError } from "../../errors";
 import type { Flash } from "../../views/components/flash";
 
 const FLASH_COOKIE = "cohort.flash";
@@ -33,4 +34,15 @@ export function takeFlash(c: Context): Flash | null {
   } catch {
     return null;
   }
+}
+
+/** Runs a delete and redirects back with its outcome; a refusal (gone already, not yours) is said in the flash. */
+export async function deleteThen(c: Context, back: string, done: string, remove: () => Promise<unknown>): Promise<Response> {
+  try {
+    await remove();
+  } catch (error) {
+    if (!(error instanceof AppError) || error.status >= 500) throw error;
+    return redirectWithFlash(c, back, { kind: "error", text: error.message });
+  }
+  return redirectWithFlash(c, back, { kind: "success", text: done });
 }

@@ -7,7 +7,7 @@ import { devicePages } from "./device-pages";
 import { memberPages } from "./member-pages";
 import { projectPages } from "./projects";
 import { jobPages } from "./jobs-pages";
-import { machinePages } from "./resource-pages";
+import { machinePages } from "./machine-pages";
 import { settingsPages } from "./settings-pages";
 import { setupPages } from "./setup-pages";
 import { volumePages } from "./volume-pages";

@@ -12,23 +12,13 @@ import { VolumesPage } from "../../views/volumes-page";
 import { deleteFile, deleteVolumeBlobs, putFile } from "../../services/volume-files";
 import { VolumeFilesPage } from "../../views/volume-files-page";
 import { parseWith } from "../json-body";
-import { redirectWithFlash } from "./flash";
+import { deleteThen, redirectWithFlash } from "./flash";
 import { formStateFrom, readForm, refusedStatus } from "./form";
 import { memberOnly, noStore, type MemberEnv } from "./guards";
 import { memberPageProps, numberField } from "./page-props";
 
 const VOLUME_MESSAGES = { name: "Enter a name of 1 to 100 characters.", sizeGb: "Enter a whole number of GB, at least 1." };
 
-/** A refused delete (gone already, not yours) is said in a flash on the page it came from. */
-async function deleteThen(c: Context<MemberEnv>, back: string, done: string, remove: () => Promise<unknown>) {
-  try {
-    await remove();
-  } catch (error) {
-    if (!(error instanceof AppError) || error.status >= 500) throw error;
-    return redirectWithFlash(c, back, { kind: "error", text: error.message });
-  }
-  return redirectWithFlash(c, back, { kind: "success", text: done });
-}
 
 async function renderVolumes(c: Context<MemberEnv>, form: FormState) {
   const { user, org } = c.var.member;

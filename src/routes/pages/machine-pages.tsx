@@ -9,7 +9,7 @@ import { EMPTY_FORM, type FormState } from "../../views/components/field";
 import { renderer } from "../../views/layout";
 import { MachinesPage } from "../../views/machines-page";
 import { parseWith } from "../json-body";
-import { redirectWithFlash } from "./flash";
+import { deleteThen, redirectWithFlash } from "./flash";
 import { formStateFrom, readForm, refusedStatus } from "./form";
 import { memberOnly, noStore, type MemberEnv } from "./guards";
 import { memberPageProps, numberField } from "./page-props";
@@ -26,16 +26,6 @@ async function renderMachines(c: Context<MemberEnv>, form: FormState, created?: 
   return c.render(<MachinesPage machines={machines} form={form} created={created} />, memberPageProps(c, "Machines", "machines"));
 }
 
-/** A refused delete (gone already, not yours) is said in a flash on the list it came from. */
-async function deleteThen(c: Context<MemberEnv>, back: string, done: string, remove: () => Promise<unknown>) {
-  try {
-    await remove();
-  } catch (error) {
-    if (!(error instanceof AppError) || error.status >= 500) throw error;
-    return redirectWithFlash(c, back, { kind: "error", text: error.message });
-  }
-  return redirectWithFlash(c, back, { kind: "success", text: done });
-}
 
 /** `/machines`: the member's own machines, registered and deleted here. */
 export const machinePages = new Hono<MemberEnv>()
