@@ -4,6 +4,7 @@ import { clock } from "../clock";
 import { loadConfig } from "../config";
 import { createDb } from "../db/client";
 import { findJobRow } from "../db/job-queries";
+import { findVolume } from "../db/volume-queries";
 import { keyedHash } from "../domain/keyed-hash";
 import { newSecret } from "../domain/ids";
 import { agentLogsSchema, finishSchema, leaseSchema, unsealEnv } from "../domain/job";
@@ -12,6 +13,7 @@ import type { AppEnv } from "../env";
 import { AppError } from "../errors";
 import { resolveAgent } from "../middleware/agent";
 import { jsonBody } from "./json-body";
+import { getFileAnswer, listFilesAnswer, putFileAnswer } from "./volume-files";
 
 const noBody = z.strictObject({});
 
@@ -23,6 +25,28 @@ function agentOrg(c: Context<AppEnv>) {
 
 function leaseHash(env: Env, leaseToken: string): Promise<string> {
   return keyedHash(loadConfig(env).codeHashSecret, `lease:${leaseToken}`);
+}
+
+/** The job, if it is running on this agent's machine under a lease that has not run out; else 409 lease_lost. */
+async function leasedJob(c: Context<AppEnv>) {
+  const agent = c.get("agent");
+  const row = await findJobRow(createDb(c.env.DB), agent.orgId, c.req.param("jobId") ?? "");
+  const leasedHere = row && row.state === "running" && row.runningOn === agent.machineId && row.leaseExpiresAt && row.leaseExpiresAt.getTime() > clock.now();
+  if (!row || !leasedHere) throw new AppError("lease_lost");
+  return row;
+}
+
+/**
+ * One of the leased job's volumes, still its submitter's: another volume is 404 (the agent sees
+ * only the job's own), and one that passed to the Owner since (the submitter left) is 403.
+ */
+async function jobVolume(c: Context<AppEnv>) {
+  const row = await leasedJob(c);
+  const volumeId = c.req.param("volumeId") ?? "";
+  const volume = row.volumeIds.includes(volumeId) ? await findVolume(createDb(c.env.DB), row.orgId, volumeId) : undefined;
+  if (!volume) throw new AppError("not_found");
+  if (volume.ownerId !== row.submitterId) throw new AppError("forbidden", "That volume is no longer the job's submitter's.");
+  return { actor: { orgId: row.orgId, actorId: row.submitterId }, volume };
 }
 
 /** `/api/agent/*`: only an agent token opens these (src/middleware/agent.ts). */
@@ -56,14 +80,17 @@ export const agentRoutes = new Hono<AppEnv>()
     );
   })
   .get("/jobs/:jobId/archive", async (c) => {
-    const agent = c.get("agent");
-    const row = await findJobRow(createDb(c.env.DB), agent.orgId, c.req.param("jobId"));
-    const now = clock.now();
-    const leasedHere = row && row.state === "running" && row.runningOn === agent.machineId && row.leaseExpiresAt && row.leaseExpiresAt.getTime() > now;
-    if (!row || !leasedHere) throw new AppError("lease_lost");
+    const row = await leasedJob(c);
     const object = await c.env.BLOBS.get(row.archiveKey);
     if (!object) throw new AppError("not_found", "The job's archive is gone.");
     return new Response(object.body, {
       headers: { "Content-Type": "application/octet-stream", "Content-Length": String(object.size), ETag: `"${row.archiveSha256}"` },
     });
+  })
+  // The job's own volumes, while it is leased here: its results and checkpoints, written as its submitter.
+  .get("/jobs/:jobId/volumes/:volumeId/files", async (c) => listFilesAnswer(c, (await jobVolume(c)).volume))
+  .get("/jobs/:jobId/volumes/:volumeId/files/*", async (c) => getFileAnswer(c, (await jobVolume(c)).volume))
+  .put("/jobs/:jobId/volumes/:volumeId/files/*", async (c) => {
+    const { actor, volume } = await jobVolume(c);
+    return putFileAnswer(c, actor, volume.id);
   });

@@ -16,7 +16,7 @@ import {
 } from "../domain/volume-file";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
-import { cancelUpload, completeUpload, createUpload, deleteFile, findLiveUpload, putFile, putPart, uploadView } from "../services/volume-files";
+import { cancelUpload, completeUpload, createUpload, deleteFile, findLiveUpload, putFile, putPart, uploadView, type FileActor } from "../services/volume-files";
 import { jsonBody, parseWith } from "./json-body";
 import { requireMember } from "./org-access";
 
@@ -57,40 +57,48 @@ function expectedDigest(c: Context<AppEnv>): string | null {
   return sha256;
 }
 
+/** `GET …/files?prefix=&cursor=&limit=` of a volume the caller may read (its owner, or a job's agent). */
+export async function listFilesAnswer(c: Context<AppEnv>, volume: VolumeRecord): Promise<Response> {
+  const query = parseWith(listFilesQuerySchema, c.req.query());
+  const db = createDb(c.env.DB);
+  const [page, used] = await Promise.all([listFiles(db, volume.id, query), usedBytes(db, volume.id)]);
+  const nextCursor = page.more ? encodeCursor(page.files.at(-1)!.path) : null;
+  return c.json({ files: page.files, usedBytes: used, nextCursor });
+}
+
+/** `PUT …/files/{path}` as `actor`: the org object decides the owner and the quota. */
+export async function putFileAnswer(c: Context<AppEnv>, actor: FileActor, volumeId: string): Promise<Response> {
+  const path = filePath(c);
+  const size = declaredLength(c, FILE_LIMITS.putBytes);
+  const expectedSha256 = expectedDigest(c);
+  const { file, created } = await putFile(c.env, actor, { volumeId, path, size, expectedSha256, body: c.req.raw.body });
+  return c.json({ file }, created ? 201 : 200);
+}
+
+/** `GET …/files/{path}`: the bytes, whole, of a volume the caller may read. */
+export async function getFileAnswer(c: Context<AppEnv>, volume: VolumeRecord): Promise<Response> {
+  const path = filePath(c);
+  const db = createDb(c.env.DB);
+  let file = await findFile(db, volume.id, path);
+  let object = file && (await c.env.BLOBS.get(file.blobKey));
+  // A replace between the two reads deletes the object we looked up: read the row again, once.
+  if (file && !object) {
+    file = await findFile(db, volume.id, path);
+    object = file && (await c.env.BLOBS.get(file.blobKey));
+  }
+  if (!file || !object) throw new AppError("not_found", "There is no such file.");
+  return new Response(object.body, {
+    headers: { "Content-Type": "application/octet-stream", "Content-Length": String(file.size), ETag: `"${file.sha256}"`, "Cache-Control": "private, no-store" },
+  });
+}
+
 export const volumeFileRoutes = new Hono<AppEnv>()
-  .get("/:orgId/volumes/:volumeId/files", async (c) => {
-    const { volume } = await ownVolume(c);
-    const query = parseWith(listFilesQuerySchema, c.req.query());
-    const db = createDb(c.env.DB);
-    const [page, used] = await Promise.all([listFiles(db, volume.id, query), usedBytes(db, volume.id)]);
-    const nextCursor = page.more ? encodeCursor(page.files.at(-1)!.path) : null;
-    return c.json({ files: page.files, usedBytes: used, nextCursor });
-  })
+  .get("/:orgId/volumes/:volumeId/files", async (c) => listFilesAnswer(c, (await ownVolume(c)).volume))
   .put("/:orgId/volumes/:volumeId/files/*", async (c) => {
     const { orgId, actorId } = requireMember(c);
-    const path = filePath(c);
-    const size = declaredLength(c, FILE_LIMITS.putBytes);
-    const expectedSha256 = expectedDigest(c);
-    const volumeId = c.req.param("volumeId");
-    const { file, created } = await putFile(c.env, { orgId, actorId }, { volumeId, path, size, expectedSha256, body: c.req.raw.body });
-    return c.json({ file }, created ? 201 : 200);
+    return putFileAnswer(c, { orgId, actorId }, c.req.param("volumeId"));
   })
-  .get("/:orgId/volumes/:volumeId/files/*", async (c) => {
-    const { volume } = await ownVolume(c);
-    const path = filePath(c);
-    const db = createDb(c.env.DB);
-    let file = await findFile(db, volume.id, path);
-    let object = file && (await c.env.BLOBS.get(file.blobKey));
-    // A replace between the two reads deletes the object we looked up: read the row again, once.
-    if (file && !object) {
-      file = await findFile(db, volume.id, path);
-      object = file && (await c.env.BLOBS.get(file.blobKey));
-    }
-    if (!file || !object) throw new AppError("not_found", "There is no such file.");
-    return new Response(object.body, {
-      headers: { "Content-Type": "application/octet-stream", "Content-Length": String(file.size), ETag: `"${file.sha256}"`, "Cache-Control": "private, no-store" },
-    });
-  })
+  .get("/:orgId/volumes/:volumeId/files/*", async (c) => getFileAnswer(c, (await ownVolume(c)).volume))
   .delete("/:orgId/volumes/:volumeId/files/*", async (c) => {
     const { orgId, actorId } = requireMember(c);
     await deleteFile(c.env, { orgId, actorId }, c.req.param("volumeId"), filePath(c));
