@@ -124,11 +124,43 @@ const ERROR_WORDS: Record<number, string> = {
   401: "`unauthenticated`: no valid credential of the kind this path takes",
   403: "`forbidden` (the role or ownership does not allow it) or `csrf` (a cookie request from a foreign Origin)",
   404: "`not_found` or `invalid_code`: no such thing, or not visible to the caller",
-  409: "The state forbids it (`conflict`, `already_in_org`, `owner_must_transfer`, `target_not_admin`, `quota_exceeded`, `lease_lost`)",
+  409: "The state forbids it (`conflict`, `already_in_org`, `owner_must_transfer`, `target_not_admin`, `quota_exceeded`, `lease_lost`), or an Idempotency-Key reused for another request (`conflict`)",
   411: "No Content-Length on an upload",
   413: "`too_large`: a JSON body over 64 KiB or an upload over its limit",
   426: "Not a WebSocket upgrade",
   429: "`rate_limited`: too many attempts; see Retry-After",
+  500: "`internal`: an unexpected failure on our side",
+};
+
+/** The org commands that take an `Idempotency-Key` (src/routes/org-access.ts `orgCommand`). */
+const KEYED = new Set([
+  "POST /api/orgs",
+  "PATCH /api/orgs/{orgId}",
+  "PUT /api/orgs/{orgId}/members/{userId}/role",
+  "DELETE /api/orgs/{orgId}/members/{userId}",
+  "POST /api/orgs/{orgId}/transfer",
+  "POST /api/orgs/{orgId}/leave",
+  "POST /api/orgs/{orgId}/join-codes",
+  "DELETE /api/orgs/{orgId}/join-codes/{codeId}",
+  "POST /api/orgs/{orgId}/machines",
+  "PATCH /api/orgs/{orgId}/machines/{id}",
+  "POST /api/orgs/{orgId}/machines/{id}/agent-token",
+  "DELETE /api/orgs/{orgId}/machines/{id}",
+  "POST /api/orgs/{orgId}/volumes",
+  "DELETE /api/orgs/{orgId}/volumes/{id}",
+  "POST /api/orgs/{orgId}/projects",
+  "DELETE /api/orgs/{orgId}/projects/{id}",
+  "POST /api/orgs/{orgId}/jobs",
+  "POST /api/orgs/{orgId}/jobs/{id}/cancel",
+]);
+
+const IDEMPOTENCY_KEY = {
+  name: "Idempotency-Key",
+  in: "header",
+  required: false,
+  description:
+    "1–200 visible ASCII characters. A retry with the same key answers the first answer (for 24 hours); the same key on another request (method, path or body) is refused with 409 `conflict`.",
+  schema: { type: "string", pattern: "^[\\x21-\\x7e]{1,200}$" },
 };
 
 function errorReply(status: number): Record<string, unknown> {
@@ -185,7 +217,15 @@ function operation(method: string, path: string, op: Operation): Record<string, 
   const responses: Record<string, unknown> = {};
   for (const [status, reply] of Object.entries(op.replies)) responses[status] = successReply(Number(status), reply);
   for (const status of op.errors) responses[String(status)] = errorReply(status);
-  const parameters = [...pathParams(path), ...(op.query ?? []).map((param) => ({ ...param, in: "query", required: false }))];
+  const keyed = KEYED.has(`${method.toUpperCase()} ${path}`);
+  if (keyed && !responses["409"]) responses["409"] = errorReply(409);
+  // Any operation may fail on our side; that answer has the same error body.
+  responses["500"] = errorReply(500);
+  const parameters = [
+    ...pathParams(path),
+    ...(op.query ?? []).map((param) => ({ ...param, in: "query", required: false })),
+    ...(keyed ? [IDEMPOTENCY_KEY] : []),
+  ];
   const result: Record<string, unknown> = {
     operationId: operationId(method, path),
     summary: op.summary,

@@ -20,10 +20,18 @@ export const ErrorBody = z
     error: z.object({
       code: z.enum(Object.keys(ERROR_STATUS) as [keyof typeof ERROR_STATUS, ...(keyof typeof ERROR_STATUS)[]]),
       message: z.string(),
-      details: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+      details: z
+        .union([
+          z.array(z.object({ field: z.string(), message: z.string() })),
+          z.object({ challenge: z.literal("turnstile"), siteKey: z.string() }),
+        ])
+        .optional(),
     }),
   })
-  .meta({ description: "Every error: an honest status and this body (`details` lists the field problems of an invalid_request)." });
+  .meta({
+    description:
+      "Every error: an honest status and this body. `details` lists the field problems of an invalid_request, or (a 429 of POST /api/join while guessing is throttled) the human check that admits the attempt.",
+  });
 
 export const PublicUser = z.object({ id, email: z.string(), username: z.string(), name: z.string() });
 export const UserBody = z.object({ user: PublicUser });

@@ -1,5 +1,4 @@
-import { exports } from "cloudflare:workers";
-import { api, ORIGIN, type Credential } from "../support/client";
+import { api, ORIGIN, workerFetch, type Credential } from "../support/client";
 import type { TestOrg } from "../support/org-factories";
 
 export const MIB = 1024 * 1024;
@@ -42,10 +41,8 @@ export async function raw(
   const method = options.method ?? "GET";
   const headers = authHeaders(options.as, method);
   for (const [name, value] of Object.entries(options.headers ?? {})) headers.set(name, value);
-  const response = await exports.default.fetch(`${ORIGIN}${path}`, { method, headers, body: options.body ?? null });
-  const data = new Uint8Array(await response.arrayBuffer());
-  const json = response.headers.get("Content-Type")?.includes("application/json") ? JSON.parse(new TextDecoder().decode(data)) : undefined;
-  return { status: response.status, headers: response.headers, json, bytes: data };
+  const { response, json, bytes } = await workerFetch(path, { method, headers, body: options.body ?? null });
+  return { status: response.status, headers: response.headers, json, bytes };
 }
 
 export const filesUrl = (orgId: string, volumeId: string) => `/api/orgs/${orgId}/volumes/${volumeId}/files`;

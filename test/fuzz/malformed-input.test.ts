@@ -1,7 +1,7 @@
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
-import { ORIGIN } from "../support/client";
+import { workerFetch } from "../support/client";
 import { tokenFor } from "../support/factories";
 import { orgWith } from "../support/org-factories";
 
@@ -54,12 +54,12 @@ describe("fuzz: malformed input on every endpoint", () => {
     const owner = await tokenFor(org.owner);
     const user = org.users[0]!;
     const outsider = await tokenFor(org.admins[0]!);
-    const volume = await exports.default.fetch(`${ORIGIN}/api/orgs/${org.id}/volumes`, {
+    const volume = await workerFetch(`/api/orgs/${org.id}/volumes`, {
       method: "POST",
       headers: { Authorization: `Bearer ${owner.token}`, "Content-Type": "application/json" },
       body: JSON.stringify({ name: "fuzzed", sizeGb: 1 }),
     });
-    const volumeId = ((await volume.json()) as { volume: { id: string } }).volume.id;
+    const volumeId = (volume.json as { volume: { id: string } }).volume.id;
     const mutations: { method: string; path: string }[] = [
       { method: "POST", path: "/api/orgs" },
       { method: "PATCH", path: `/api/orgs/${org.id}` },
@@ -84,8 +84,7 @@ describe("fuzz: malformed input on every endpoint", () => {
           const headers = new Headers({ Authorization: `Bearer ${(asOutsider ? outsider : owner).token}` });
           if (type) headers.set("Content-Type", type);
           if (key !== undefined) headers.set("Idempotency-Key", key);
-          const response = await exports.default.fetch(`${ORIGIN}${target.path}`, { method: target.method, headers, body });
-          await response.arrayBuffer();
+          const { response } = await workerFetch(target.path, { method: target.method, headers, body });
           seen.push(response.status);
           expect(response.status, `${target.method} ${target.path} ${body}`).toBeLessThan(500);
           expect(response.status).toBeGreaterThanOrEqual(400);
@@ -96,8 +95,7 @@ describe("fuzz: malformed input on every endpoint", () => {
     for (const path of reads) {
       await fc.assert(
         fc.asyncProperty(malformedQuery, async (query) => {
-          const response = await exports.default.fetch(`${ORIGIN}${path}?${query}`, { headers: { Authorization: `Bearer ${owner.token}` } });
-          await response.arrayBuffer();
+          const { response } = await workerFetch(`${path}?${query}`, { headers: { Authorization: `Bearer ${owner.token}` } });
           seen.push(response.status);
           expect(response.status, `${path}?${query}`).toBeLessThan(500);
         }),

@@ -1,6 +1,5 @@
-import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, ORIGIN } from "../support/client";
+import { api, ORIGIN, workerFetch } from "../support/client";
 import { signUp } from "../support/factories";
 
 describe("the request pipeline", () => {
@@ -15,7 +14,7 @@ describe("the request pipeline", () => {
 
   it("refuses a cookie POST with neither Origin nor Referer", async () => {
     const user = await signUp();
-    const response = await exports.default.fetch(`${ORIGIN}/api/tokens`, {
+    const { response } = await workerFetch("/api/tokens", {
       method: "POST",
       headers: { Cookie: user.cookie.cookie, "Content-Type": "application/json" },
       body: JSON.stringify({ name: "x" }),
@@ -25,7 +24,7 @@ describe("the request pipeline", () => {
 
   it("accepts a cookie POST whose Referer is on the app's own origin", async () => {
     const user = await signUp();
-    const response = await exports.default.fetch(`${ORIGIN}/api/tokens`, {
+    const { response } = await workerFetch("/api/tokens", {
       method: "POST",
       headers: { Cookie: user.cookie.cookie, "Content-Type": "application/json", Referer: `${ORIGIN}/settings` },
       body: JSON.stringify({ name: "x" }),

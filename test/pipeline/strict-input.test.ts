@@ -1,12 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { isJsonMediaType } from "../../src/domain/strict-input";
-import { exports } from "cloudflare:workers";
-import { api, ORIGIN } from "../support/client";
+import { api, workerFetch } from "../support/client";
 
 /** A request with exactly this Content-Type (the test client would set its own). */
 async function sendAs(type: string, method: string, path: string, token: string, body: string): Promise<{ status: number; code: string }> {
-  const response = await exports.default.fetch(`${ORIGIN}${path}`, { method, body, headers: { "Content-Type": type, Authorization: `Bearer ${token}` } });
-  const answer = (await response.json()) as { error: { code: string } };
+  const { response, json } = await workerFetch(path, { method, body, headers: { "Content-Type": type, Authorization: `Bearer ${token}` } });
+  const answer = json as { error: { code: string } };
   return { status: response.status, code: answer.error.code };
 }
 import { signUp, tokenFor } from "../support/factories";

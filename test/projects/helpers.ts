@@ -1,5 +1,4 @@
-import { exports } from "cloudflare:workers";
-import { api, ORIGIN, type Credential } from "../support/client";
+import { api, ORIGIN, workerFetch, type Credential } from "../support/client";
 
 /** A project made through the API by `as`; fails the test if it is not created. */
 export async function createProject(orgId: string, as: Credential, body: Record<string, unknown> = {}): Promise<any> {
@@ -38,15 +37,12 @@ export async function putArchive(
   as: Credential,
   headers: Record<string, string> = {},
 ): Promise<{ status: number; headers: Headers; body: any }> {
-  const response = await exports.default.fetch(`${ORIGIN}${path}`, { method: "PUT", headers: authHeaders(as, headers), body });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: response.headers.get("Content-Type")?.includes("application/json") ? JSON.parse(text) : text };
+  const { response, json, bytes } = await workerFetch(path, { method: "PUT", headers: authHeaders(as, headers), body });
+  return { status: response.status, headers: response.headers, body: json ?? new TextDecoder().decode(bytes) };
 }
 
 /** GETs raw bytes. */
 export async function getBytes(path: string, as: Credential): Promise<{ status: number; headers: Headers; bytes: Uint8Array; json: any }> {
-  const response = await exports.default.fetch(`${ORIGIN}${path}`, { headers: authHeaders(as) });
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  const json = response.headers.get("Content-Type")?.includes("application/json") ? JSON.parse(new TextDecoder().decode(bytes)) : undefined;
+  const { response, json, bytes } = await workerFetch(path, { headers: authHeaders(as) });
   return { status: response.status, headers: response.headers, bytes, json };
 }

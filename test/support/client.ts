@@ -1,4 +1,5 @@
 import { exports } from "cloudflare:workers";
+import { expectConforms } from "./openapi-conformance";
 
 export const ORIGIN = "http://cohort.test";
 
@@ -18,6 +19,20 @@ export interface ApiResponse<T = any> {
   body: T;
 }
 
+/**
+ * The one way tests reach the Worker: every /api answer is held to the served OpenAPI document
+ * (see openapi-conformance.ts) before the test sees it. The body comes back read: parsed JSON
+ * when the answer is JSON, otherwise the bytes.
+ */
+export async function workerFetch(path: string, init: RequestInit = {}): Promise<{ response: Response; json: any; bytes: Uint8Array }> {
+  const url = new URL(path, ORIGIN);
+  const response = await exports.default.fetch(url.href, init);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const json = response.headers.get("Content-Type")?.includes("application/json") ? JSON.parse(new TextDecoder().decode(bytes)) : undefined;
+  await expectConforms(ORIGIN, (init.method ?? "GET").toUpperCase(), url, response, json);
+  return { response, json, bytes };
+}
+
 /** Calls the Worker like a client would: JSON in, JSON (or text) out. */
 export async function api<T = any>(path: string, options: ApiOptions = {}): Promise<ApiResponse<T>> {
   const method = options.method ?? (options.body === undefined ? "GET" : "POST");
@@ -29,15 +44,12 @@ export async function api<T = any>(path: string, options: ApiOptions = {}): Prom
     if (!headers.has("Origin") && method !== "GET") headers.set("Origin", ORIGIN);
   }
   if (as && "token" in as) headers.set("Authorization", `Bearer ${as.token}`);
-  const response = await exports.default.fetch(`${ORIGIN}${path}`, {
+  const { response, json, bytes } = await workerFetch(path, {
     method,
     headers,
     body: options.body === undefined ? undefined : typeof options.body === "string" ? options.body : JSON.stringify(options.body),
   });
-  const text = await response.text();
-  let body: any = text;
-  if (response.headers.get("Content-Type")?.includes("application/json")) body = JSON.parse(text);
-  return { status: response.status, headers: response.headers, body };
+  return { status: response.status, headers: response.headers, body: json ?? new TextDecoder().decode(bytes) };
 }
 
 /** The `name=value` pairs of a response's Set-Cookie headers, as a Cookie header. */
