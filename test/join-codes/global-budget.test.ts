@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { clock } from "../../src/clock";
 import { THROTTLES } from "../../src/domain/throttle";
@@ -34,6 +35,7 @@ describe("POST /api/join global failure budget", () => {
     "refuses every attempt of unknown accounts once spent, while known accounts keep redeeming",
     async () => {
       const warn = vi.spyOn(console, "warn");
+      const points = vi.spyOn(env.OPERATOR_EVENTS, "writeDataPoint");
       const org = await orgWith();
       const codes = await makeCodes(org.owner.cookie, org.id, { count: 6 });
       const budget = THROTTLES.joinGlobal.limit;
@@ -61,6 +63,10 @@ describe("POST /api/join global failure budget", () => {
       const spent = warn.mock.calls.map((call) => String(call[0])).filter((line) => line.includes('"global_throttle_spent"'));
       expect(spent.length).toBeGreaterThan(0);
       expect(JSON.parse(spent[0]!)).toMatchObject({ event: "global_throttle_spent", rule: "joinGlobal" });
+      // And an Analytics Engine data point each, to alert on by count.
+      const spentPoints = points.mock.calls.filter(([point]) => point?.indexes?.[0] === "global_throttle_spent");
+      expect(spentPoints).toHaveLength(spent.length);
+      expect(spentPoints[0]![0]).toMatchObject({ blobs: ["global_throttle_spent", "joinGlobal"], doubles: [1, expect.any(Number)] });
 
       // A brand-new account is refused outright, with a valid code too, which stays usable.
       const newcomer = await signUp();
