@@ -10,7 +10,8 @@ import type { LoadResult, LoadSpec } from "./lib/load-spec.ts";
 import { startPeer, type PeerSeed } from "./lib/peer.ts";
 import { ROOT, stopAll } from "./lib/processes.ts";
 import { startPeerWorkerd, listMembersPages, PEER_WORKERD_PAGE } from "./lib/peer-workerd.ts";
-import { buildResults, formatLoads, formatTables, SCENARIOS, type Scenario } from "./lib/report.ts";
+import { measureFanout } from "./lib/live-fanout.ts";
+import { BUNDLE_BUDGET_GZIP_KIB, buildResults, formatFanout, formatLoads, formatTables, SCENARIOS, type Scenario } from "./lib/report.ts";
 import { snapshotApp } from "./lib/snapshot.ts";
 import { startDevWorker, type DevWorker } from "./lib/wrangler-dev.ts";
 
@@ -25,9 +26,14 @@ const { values: flags } = parseArgs({
 const quick = flags.quick;
 /** `--only a,b`: run just these scenarios (and start just their servers); no counts, no bundle, no results written. */
 const only = flags.only ? new Set(flags.only.split(",").map((name) => name.trim())) : undefined;
+/** Not a load: one change at a time reaching 100 open live sockets on Cohort. */
+const FANOUT = "live_fanout";
 for (const name of only ?? []) {
-  if (!(SCENARIOS as readonly string[]).includes(name)) throw new Error(`--only: no scenario "${name}"; the scenarios are ${SCENARIOS.join(", ")}`);
+  if (name !== FANOUT && !(SCENARIOS as readonly string[]).includes(name)) {
+    throw new Error(`--only: no scenario "${name}"; the scenarios are ${[...SCENARIOS, FANOUT].join(", ")}`);
+  }
 }
+const runFanout = !only || only.has(FANOUT);
 const mode = quick
   ? { warmupSeconds: 1, durationSeconds: 3, redeemPool: 600, peerInvites: 1_500, membersPerMutationOrg: 16 }
   : { warmupSeconds: 3, durationSeconds: 10, redeemPool: 3_000, peerInvites: 6_000, membersPerMutationOrg: 16 };
@@ -146,6 +152,7 @@ async function main() {
   log(`${quick ? "quick" : "full"} run${only ? ` of ${[...only].join(", ")}` : ""} in ${workDir}`);
   const selected = SCENARIO_ORDER.filter(([name]) => !only || only.has(name));
   const needed = new Set(selected.map(([name]) => serverOf(name)));
+  if (runFanout) needed.add("cohort");
   // Alone first: the start-up profile is CPU time, and the rest would crowd it.
   const cohortConfig = snapshotApp(workDir);
   log("starting the ceiling, Cohort and the peers; seeding; counting rows in workerd; bundling");
@@ -187,13 +194,17 @@ async function main() {
     const r = loads[name];
     log(`${name}: ${r.rps} req/s, p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms, errors ${r.errors}${r.statuses ? ` ${JSON.stringify(r.statuses)}` : ""}${r.exhausted ? " (pool exhausted)" : ""}`);
   }
+  // The Owner of one 16-member org edits its profile while 100 of its members' sockets are open.
+  const fanout = runFanout && cohort && seed ? await measureFanout(cohort.url, seed.eightOrgs[0]!) : undefined;
+  if (fanout) log(formatFanout(fanout).replace(/ +/, ": "));
   ceiling?.stop();
   cohort?.stop();
   peer?.stop();
   peerWorkerd?.worker.stop();
-  if (only || !costs || !bundle) {
+  if (only || !costs || !bundle || !fanout) {
     // Some scenarios only: no ratios, nothing written over the full run's results.
     process.stdout.write(`${formatLoads(loads)}\n`);
+    if (fanout) process.stdout.write(`${formatFanout(fanout)}\n`);
     log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s; --only writes no results`);
     return;
   }
@@ -202,7 +213,7 @@ async function main() {
   const startup = await measureStartup(workDir, cohortConfig);
 
   const listPages = listMembersPages("", 1_000).length;
-  const results = buildResults(loads, costs, bundle.gzipKib, { listPages });
+  const results = buildResults(loads, costs, bundle.gzipKib, { listPages }, fanout);
   const resultsDir = join(ROOT, "bench", "results");
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(join(resultsDir, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
@@ -221,6 +232,7 @@ async function main() {
         peer_workerd: { list_members_page: PEER_WORKERD_PAGE, list_pages_per_1k: listPages, figures: "per page" },
         loads: Object.fromEntries(SCENARIOS.map((name) => [name, loads[name]])),
         costs,
+        live_fanout: { ...fanout, org_members: 16, change: "PATCH /api/orgs/:id (the Owner, a cookie), one at a time" },
       },
       null,
       2,
@@ -229,6 +241,10 @@ async function main() {
   process.stdout.write(`${formatTables(results, costs)}\n`);
   process.stdout.write(`${"startup_active_ms".padEnd(24)} ${"activeMs" in startup ? startup.activeMs : `unavailable (${startup.unavailable})`}\n`);
   log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s; bench/results/latest.json written`);
+  if (bundle.gzipKib > BUNDLE_BUDGET_GZIP_KIB) {
+    log(`the bundle is ${bundle.gzipKib} KiB gzip, over its budget of ${BUNDLE_BUDGET_GZIP_KIB} KiB`);
+    process.exitCode = 1;
+  }
 }
 
 try {

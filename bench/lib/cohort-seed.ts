@@ -7,6 +7,7 @@ export interface MutationOrg {
   orgId: string;
   owner: Caller;
   memberIds: string[];
+  memberTokens: string[];
 }
 
 export interface CohortSeed {
@@ -74,7 +75,7 @@ export async function seedCohort(
     const members = mutators.accounts.slice(k * sizes.membersPerMutationOrg, (k + 1) * sizes.membersPerMutationOrg);
     const codes = await api.createCodes(owner, orgId, members.length);
     await pool(members, 2, (member, i) => api.join({ token: member.token }, codes[i]!));
-    return { orgId, owner, memberIds: members.map((member) => member.id) };
+    return { orgId, owner, memberIds: members.map((member) => member.id), memberTokens: members.map((member) => member.token) };
   });
 
   log("Cohort: members of the mutation orgs joined");

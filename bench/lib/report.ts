@@ -1,4 +1,5 @@
 import type { OperationCost } from "./counts.ts";
+import type { FanoutFigures } from "./live-fanout.ts";
 import type { LoadResult } from "./load-spec.ts";
 
 export const SCENARIOS = [
@@ -19,6 +20,12 @@ export const SCENARIOS = [
   "peer_workerd_list_members",
   "peer_workerd_accept_invite",
 ] as const;
+
+/**
+ * Our own ceiling on the gzip bundle (Cloudflare allows 3 MiB free, 10 MiB paid): start-up
+ * parses all of it on a cold isolate, so growth past this needs a reason. A run over it fails.
+ */
+export const BUNDLE_BUDGET_GZIP_KIB = 400;
 
 export type Scenario = (typeof SCENARIOS)[number];
 export type Figures = Pick<LoadResult, "rps" | "p50_ms" | "p99_ms" | "errors">;
@@ -42,6 +49,8 @@ export interface Results extends Record<Scenario, Figures> {
   depth: { redeem: number; me: number; role_change: number };
   /** Calls per redemption to objects that every redemption shares. */
   global_object_calls: { redeem: number };
+  /** One profile change reaching 100 open live sockets (lib/live-fanout.ts). */
+  live_fanout_100: FanoutFigures;
 }
 
 /** The workerd peer lists 1,000 members in this many pages (lib/peer-workerd.ts). */
@@ -58,6 +67,7 @@ export function buildResults(
   costs: Record<string, OperationCost>,
   bundleGzipKib: number,
   peerWorkerd: PeerWorkerdShape,
+  fanout: FanoutFigures,
 ): Results {
   const figures = Object.fromEntries(
     SCENARIOS.map((name) => {
@@ -84,7 +94,12 @@ export function buildResults(
     },
     depth: { redeem: costs.redeem?.depth ?? 0, me: costs.me?.depth ?? 0, role_change: costs.role_promote?.depth ?? 0 },
     global_object_calls: { redeem: costs.redeem?.sharedObjectCalls ?? 0 },
+    live_fanout_100: fanout,
   };
+}
+
+export function formatFanout(f: FanoutFigures): string {
+  return `${pad("live_fanout_100", 32, true)} per socket p50 ${f.p50_ms} ms, p99 ${f.p99_ms} ms; last socket p50 ${f.last_p50_ms} ms, p99 ${f.last_p99_ms} ms; the change's own answer p50 ${f.answer_p50_ms} ms; ${f.changes} changes, ${f.lost} messages lost`;
 }
 
 function pad(value: string | number, width: number, left = false): string {
@@ -109,10 +124,11 @@ export function formatTables(results: Results, costs: Record<string, OperationCo
     );
   }
   lines.push("");
-  lines.push(`bundle_gzip_kib ${results.bundle_gzip_kib}`);
+  lines.push(`bundle_gzip_kib ${results.bundle_gzip_kib} (budget ${BUNDLE_BUDGET_GZIP_KIB})`);
   for (const [name, value] of Object.entries(results.ratios)) lines.push(`${pad(name, 32, true)} ${value}`);
   lines.push(`${pad("depth", 32, true)} ${JSON.stringify(results.depth)}`);
   lines.push(`${pad("global_object_calls", 32, true)} ${JSON.stringify(results.global_object_calls)}`);
+  lines.push(formatFanout(results.live_fanout_100));
   return lines.join("\n");
 }
 
