@@ -403,7 +403,7 @@ const PATHS: Record<string, Record<string, Operation>> = {
     post: { summary: "Start a resumable upload of a large file", auth: "user", body: s.requests.upload, replies: { 201: s.UploadBody }, errors: [...BODY, ...ORG, 403, 409] },
   },
   [UPLOAD]: {
-    get: { summary: "An upload and the parts it has, to resume", auth: "user", replies: { 200: s.UploadState }, errors: ORG },
+    get: { summary: "An upload and the parts it has, to resume", auth: "user", replies: { 200: s.UploadState }, errors: [...ORG, 403] },
     delete: { summary: "Abandon an upload; its parts are dropped", auth: "user", replies: { 204: "empty" }, errors: [...ORG, 403] },
   },
   [`${UPLOAD}/parts/{n}`]: {
