@@ -48,6 +48,33 @@ export function isFormUpload(path: string): boolean {
   return FORM_UPLOAD_PATHS.some((pattern) => pattern.test(path));
 }
 
+/**
+ * The public API, chained so that its type carries every route: `AppType` is what the typed
+ * client (hono/client's `hc`, test/support/typed-client.ts) reads its paths and answers from.
+ */
+function mountApi(app: Hono<AppEnv>) {
+  return app
+    .route("/api/auth", authRoutes)
+    .route("/api/me", meRoutes)
+    .route("/api/tokens", tokenRoutes)
+    .route("/api/orgs", orgRoutes)
+    .route("/api/orgs", memberRoutes)
+    .route("/api/orgs", eventRoutes)
+    .route("/api/orgs", machineRoutes)
+    .route("/api/orgs", volumeRoutes)
+    .route("/api/orgs", projectRoutes)
+    .route("/api/orgs", volumeFileRoutes)
+    .route("/api/orgs", joinCodeRoutes)
+    .route("/api/join", joinRoutes)
+    .route("/api/orgs", liveRoutes)
+    .route("/api/device", deviceRoutes)
+    .route("/api/openapi.json", openApiRoutes)
+    .route("/api/orgs", jobRoutes)
+    .route("/api/agent", agentRoutes);
+}
+
+export type AppType = ReturnType<typeof mountApi>;
+
 export function buildApp() {
   const app = new Hono<AppEnv>();
 
@@ -85,24 +112,8 @@ export function buildApp() {
   app.use(requireSameOrigin);
   app.use(resolvePrincipal);
 
-  app.route("/api/auth", authRoutes);
-  app.route("/api/me", meRoutes);
-  app.route("/api/tokens", tokenRoutes);
-  app.route("/api/orgs", orgRoutes);
-  app.route("/api/orgs", memberRoutes);
-  app.route("/api/orgs", eventRoutes);
-  app.route("/api/orgs", machineRoutes);
-  app.route("/api/orgs", volumeRoutes);
-  app.route("/api/orgs", projectRoutes);
-  app.route("/api/orgs", volumeFileRoutes);
-  app.route("/api/orgs", joinCodeRoutes);
-  app.route("/api/join", joinRoutes);
-  app.route("/api/orgs", liveRoutes);
-  app.route("/api/device", deviceRoutes);
-  app.route("/api/openapi.json", openApiRoutes);
-  app.route("/api/orgs", jobRoutes);
-  app.route("/api/agent", agentRoutes);
-  app.route("/", pageRoutes);
+  const api = mountApi(app);
+  api.route("/", pageRoutes);
 
   app.onError(handleError);
   app.notFound(handleNotFound);

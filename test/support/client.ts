@@ -28,9 +28,22 @@ export async function workerFetch(path: string, init: RequestInit = {}): Promise
   const url = new URL(path, ORIGIN);
   const response = await exports.default.fetch(url.href, init);
   const bytes = new Uint8Array(await response.arrayBuffer());
-  const json = response.headers.get("Content-Type")?.includes("application/json") ? JSON.parse(new TextDecoder().decode(bytes)) : undefined;
+  const json = isJson(response) ? JSON.parse(new TextDecoder().decode(bytes)) : undefined;
   await expectConforms(ORIGIN, (init.method ?? "GET").toUpperCase(), url, response, json);
   return { response, json, bytes };
+}
+
+/** The same check as a plain fetch, for clients that read the answer themselves (the typed client). */
+export async function conformingFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  const request = new Request(input, init);
+  const response = await exports.default.fetch(request);
+  const json = isJson(response) ? await response.clone().json() : undefined;
+  await expectConforms(ORIGIN, request.method, new URL(request.url), response, json);
+  return response;
+}
+
+function isJson(response: Response): boolean {
+  return response.headers.get("Content-Type")?.includes("application/json") ?? false;
 }
 
 /** Calls the Worker like a client would: JSON in, JSON (or text) out. */
