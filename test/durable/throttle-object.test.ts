@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { clock } from "../../src/clock";
 import { shardOf } from "../../src/domain/shard";
-import { THROTTLE_SHARDS, throttleFor, throttleObject } from "../../src/durable/throttle-client";
+import { THROTTLE_SHARDS, throttleFor, throttleObject } from "../../src/services/throttle-client";
 
 const rule = { name: "test:shard", limit: 3, windowMs: 60_000 };
 

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
-import { AccountConflict, forwardCookies, signInAccount, signOutSession, signUpAccount } from "../../auth/accounts";
+import { AccountConflict, signInAccount, signOutSession, signUpAccount } from "../../auth/accounts";
+import { authRequest, forwardCookies } from "../auth-request";
 import { signInSchema, signUpSchema } from "../../domain/account";
 import type { AppEnv } from "../../env";
 import { EMPTY_FORM, type FormState } from "../../views/components/field";
@@ -37,7 +38,7 @@ export const accountPages = new Hono<AppEnv>()
   .post("/sign-up", signedOutOnly, async (c) => {
     const values = await readForm(c, SIGN_UP_FIELDS);
     try {
-      const { setCookies } = await signUpAccount(c, parseWith(signUpSchema, values), clientAddress(c));
+      const { setCookies } = await signUpAccount(c.env, authRequest(c), parseWith(signUpSchema, values), clientAddress(c));
       forwardCookies(c, setCookies);
       return c.redirect("/setup", 303);
     } catch (error) {
@@ -55,7 +56,7 @@ export const accountPages = new Hono<AppEnv>()
   .post("/sign-in", signedOutOnly, async (c) => {
     const values = await readForm(c, SIGN_IN_FIELDS);
     try {
-      const { setCookies } = await signInAccount(c, parseWith(signInSchema, { email: values.email, password: values.password }));
+      const { setCookies } = await signInAccount(c.env, authRequest(c), parseWith(signInSchema, { email: values.email, password: values.password }));
       forwardCookies(c, setCookies);
       return c.redirect(safeReturnPath(values.next), 303);
     } catch (error) {
@@ -65,6 +66,6 @@ export const accountPages = new Hono<AppEnv>()
     }
   })
   .post("/sign-out", async (c) => {
-    if (c.get("principal")?.via === "cookie") forwardCookies(c, await signOutSession(c));
+    if (c.get("principal")?.via === "cookie") forwardCookies(c, await signOutSession(c.env, authRequest(c)));
     return redirectWithFlash(c, "/sign-in", { kind: "success", text: "You are signed out." });
   });

@@ -47,7 +47,7 @@ export const devicePages = new Hono<SignedInEnv>()
     if (code.trim() === "") return renderDevice(c, EMPTY_FORM, null);
     const values = { code };
     try {
-      const found = await lookUpDeviceLogin(c.env, { userId: c.var.principal.user.id, address: clientAddress(c) }, code);
+      const found = await lookUpDeviceLogin(c.env, c.var.config, { userId: c.var.principal.user.id, address: clientAddress(c) }, code);
       return renderDevice(c, { values, errors: {} }, { clientName: found.clientName, createdAt: found.createdAt.toISOString() });
     } catch (error) {
       const form = formStateFrom(error, values, { messages: CODE_MESSAGE, fieldOf: (refusal) => (refusal.code === "invalid_code" ? "code" : undefined) });
@@ -64,7 +64,7 @@ export const devicePages = new Hono<SignedInEnv>()
     }
     const status = values.decision === "deny" ? "denied" : "approved";
     try {
-      const { clientName } = await decideDeviceLoginFor(c.env, { userId: c.var.principal.user.id, address: clientAddress(c) }, values.code, status);
+      const { clientName } = await decideDeviceLoginFor(c.env, c.var.config, { userId: c.var.principal.user.id, address: clientAddress(c) }, values.code, status);
       const text =
         status === "approved"
           ? `Approved: “${clientName}” is signed in as you. You can go back to your terminal.`

@@ -1,18 +1,18 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { loadConfig } from "../../config";
+import type { AppEnv } from "../../env";
 import { AppError } from "../../errors";
 import type { Flash } from "../../views/components/flash";
 
 const FLASH_COOKIE = "cohort.flash";
 const MAX_TEXT = 300;
 
-function cookieOptions(c: Context) {
-  return { path: "/", httpOnly: true, sameSite: "Lax", secure: !loadConfig(c.env).isDevelopment } as const;
+function cookieOptions<E extends AppEnv>(c: Context<E>) {
+  return { path: "/", httpOnly: true, sameSite: "Lax", secure: !c.var.config.isDevelopment } as const;
 }
 
 /** Answers a form post with a redirect and a message the next page shows once. */
-export function redirectWithFlash(c: Context, to: string, flash: Flash): Response {
+export function redirectWithFlash<E extends AppEnv>(c: Context<E>, to: string, flash: Flash): Response {
   setCookie(c, FLASH_COOKIE, JSON.stringify({ kind: flash.kind, text: flash.text.slice(0, MAX_TEXT) }), { ...cookieOptions(c), maxAge: 60 });
   return c.redirect(to, 303);
 }
@@ -21,7 +21,7 @@ export function redirectWithFlash(c: Context, to: string, flash: Flash): Respons
  * Reads and clears the message left by the last redirect. The cookie is only ever shown as
  * escaped text on the same person's page, so a forged one can do no harm.
  */
-export function takeFlash(c: Context): Flash | null {
+export function takeFlash<E extends AppEnv>(c: Context<E>): Flash | null {
   const raw = getCookie(c, FLASH_COOKIE);
   if (raw === undefined) return null;
   deleteCookie(c, FLASH_COOKIE, cookieOptions(c));
@@ -37,7 +37,7 @@ export function takeFlash(c: Context): Flash | null {
 }
 
 /** Runs a delete and redirects back with its outcome; a refusal (gone already, not yours) is said in the flash. */
-export async function deleteThen(c: Context, back: string, done: string, remove: () => Promise<unknown>): Promise<Response> {
+export async function deleteThen<E extends AppEnv>(c: Context<E>, back: string, done: string, remove: () => Promise<unknown>): Promise<Response> {
   try {
     await remove();
   } catch (error) {

@@ -4,7 +4,7 @@ import { findJobRow, listJobs, listLogLines, toJob } from "../../db/job-queries"
 import { findMembers } from "../../db/org-queries";
 import { JOB_LIMITS } from "../../domain/job";
 import { atLeast } from "../../domain/roles";
-import { orgClient } from "../../durable/org-client";
+import { orgClient } from "../../services/org-client";
 import { AppError } from "../../errors";
 import { JobPage, JobsPage } from "../../views/jobs-page";
 import { renderer } from "../../views/layout";

@@ -3,7 +3,7 @@ import { createDb } from "../../db/client";
 import { listMachines } from "../../db/machine-queries";
 import { machineSchema } from "../../domain/machine";
 import { newAgentToken } from "../machines";
-import { orgClient } from "../../durable/org-client";
+import { orgClient } from "../../services/org-client";
 import { AppError } from "../../errors";
 import { EMPTY_FORM, type FormState } from "../../views/components/field";
 import { renderer } from "../../views/layout";
@@ -36,7 +36,7 @@ export const machinePages = new Hono<MemberEnv>()
     const values = await readForm(c, ["name", "hostname", "gpus", "shared"] as const);
     try {
       const input = parseWith(machineSchema, { name: values.name, hostname: values.hostname, gpus: numberField(values.gpus), shared: values.shared === "on" });
-      const made = await newAgentToken(c.env);
+      const made = await newAgentToken(c.var.config.codeHashSecret);
       const { machine } = await orgClient(c.env, org.id, { actorId: user.id }).createMachine({ machine: input, agentTokenHash: made.hash });
       // Shown on this answer alone (not through a redirect's cookie): the token is never stored readable.
       return renderMachines(c, EMPTY_FORM, { name: machine.name, agentToken: made.token });

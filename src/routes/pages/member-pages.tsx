@@ -9,7 +9,7 @@ import { mayCreateCodes, mayRevokeCode, visibleCodeRoles } from "../../domain/jo
 import { mayChangeRole, mayRemove, mayTransfer, type MemberRef } from "../../domain/membership";
 import { roleChangeSchema, transferSchema } from "../../domain/org-profile";
 import { ROLE_LABELS } from "../../domain/roles";
-import { orgClient } from "../../durable/org-client";
+import { orgClient } from "../../services/org-client";
 import { AppError } from "../../errors";
 import { EMPTY_FORM, type FormState } from "../../views/components/field";
 import { renderer } from "../../views/layout";

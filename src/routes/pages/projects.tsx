@@ -2,7 +2,7 @@ import { Hono, type Context } from "hono";
 import { createDb } from "../../db/client";
 import { listProjectsWithOwners } from "../../db/project-queries";
 import { createProjectSchema, PROJECT_LIMITS } from "../../domain/project";
-import { orgClient } from "../../durable/org-client";
+import { orgClient } from "../../services/org-client";
 import { AppError } from "../../errors";
 import { uploadArchive } from "../../services/project-archive";
 import { EMPTY_FORM, type FormState } from "../../views/components/field";

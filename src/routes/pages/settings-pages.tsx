@@ -3,7 +3,7 @@ import { createDb } from "../../db/client";
 import { findOrg } from "../../db/org-queries";
 import { mayLeave, mayManageOrg } from "../../domain/membership";
 import { PROFILE_FIELDS, profilePatchSchema } from "../../domain/org-profile";
-import { orgClient } from "../../durable/org-client";
+import { orgClient } from "../../services/org-client";
 import { AppError } from "../../errors";
 import { EMPTY_FORM, type FormState } from "../../views/components/field";
 import { renderer } from "../../views/layout";

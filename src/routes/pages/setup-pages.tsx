@@ -3,9 +3,9 @@ import { newId } from "../../domain/ids";
 import { redeemCodeSchema } from "../../domain/join-code";
 import { createOrgSchema } from "../../domain/org-profile";
 import { ROLE_LABELS } from "../../domain/roles";
-import { orgClient } from "../../durable/org-client";
-import type { Challenge } from "../../durable/join-gate";
-import { redeemJoinCode } from "../../durable/redemption";
+import { orgClient } from "../../services/org-client";
+import type { Challenge } from "../../services/join-gate";
+import { redeemJoinCode } from "../../services/redemption";
 import { AppError } from "../../errors";
 import { EMPTY_FORM, type FormState } from "../../views/components/field";
 import { renderer } from "../../views/layout";
@@ -64,7 +64,7 @@ export const setupPages = new Hono<NoOrgEnv>()
     try {
       const { code } = parseWith(redeemCodeSchema, values);
       const who = { userId: user.id, username: user.username, inOrg: false, address: clientAddress(c), turnstileToken };
-      const joined = await redeemJoinCode(c.env, who, code, (promise) => c.executionCtx.waitUntil(promise));
+      const joined = await redeemJoinCode(c.env, c.var.config, who, code, (promise) => c.executionCtx.waitUntil(promise));
       return redirectWithFlash(c, "/", { kind: "success", text: `You joined ${joined.org.name} as ${joined.role === "admin" ? "an" : "a"} ${ROLE_LABELS[joined.role]}.` });
     } catch (error) {
       const moved = alreadyInOrg(c, error);

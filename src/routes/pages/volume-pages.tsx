@@ -4,7 +4,7 @@ import { listFiles, usedBytes } from "../../db/volume-file-queries";
 import { findVolume, listVolumes, type VolumeRecord } from "../../db/volume-queries";
 import { checkPath, decodeCursor, encodeCursor, MIB, parseContentLength, pathToUrl } from "../../domain/volume-file";
 import { volumeSchema } from "../../domain/volume";
-import { orgClient } from "../../durable/org-client";
+import { orgClient } from "../../services/org-client";
 import { AppError } from "../../errors";
 import { EMPTY_FORM, type FormState } from "../../views/components/field";
 import { renderer } from "../../views/layout";
