@@ -10,7 +10,7 @@ import { SignUpPage } from "../../views/sign-up-page";
 import { clientAddress } from "../client-address";
 import { parseWith } from "../json-body";
 import { redirectWithFlash, takeFlash } from "./flash";
-import { formStateFrom, readForm, refusedStatus } from "./form";
+import { readForm, refusedForm } from "./form";
 import { noStore, signedOutOnly } from "./guards";
 import { safeReturnPath } from "./return-path";
 
@@ -42,11 +42,10 @@ export const accountPages = new Hono<AppEnv>()
       forwardCookies(c, setCookies);
       return c.redirect("/setup", 303);
     } catch (error) {
-      const form: FormState = formStateFrom(error, keptValues(values), {
+      const form: FormState = refusedForm(c, error, keptValues(values), {
         messages: SIGN_UP_MESSAGES,
         fieldOf: (refusal) => (refusal instanceof AccountConflict ? refusal.field : undefined),
       });
-      c.status(refusedStatus(c, error));
       return c.render(<SignUpPage form={form} />, { title: "Sign up", viewer: { kind: "anonymous" } });
     }
   })
@@ -60,8 +59,7 @@ export const accountPages = new Hono<AppEnv>()
       forwardCookies(c, setCookies);
       return c.redirect(safeReturnPath(values.next), 303);
     } catch (error) {
-      const form = formStateFrom(error, keptValues(values), { messages: SIGN_IN_MESSAGES });
-      c.status(refusedStatus(c, error));
+      const form = refusedForm(c, error, keptValues(values), { messages: SIGN_IN_MESSAGES });
       return c.render(<SignInPage form={form} next={safeReturnPath(values.next)} />, { title: "Sign in", viewer: { kind: "anonymous" } });
     }
   })

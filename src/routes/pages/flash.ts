@@ -1,8 +1,8 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { AppEnv } from "../../env";
-import { AppError } from "../../errors";
 import type { Flash } from "../../views/components/flash";
+import { refusalOf } from "./form";
 
 const FLASH_COOKIE = "cohort.flash";
 const MAX_TEXT = 300;
@@ -36,13 +36,21 @@ export function takeFlash<E extends AppEnv>(c: Context<E>): Flash | null {
   }
 }
 
-/** Runs a delete and redirects back with its outcome; a refusal (gone already, not yours) is said in the flash. */
-export async function deleteThen<E extends AppEnv>(c: Context<E>, back: string, done: string, remove: () => Promise<unknown>): Promise<Response> {
+/** Answers a refusal with a redirect to `back` and its message in the flash; anything else goes on to the error handler. */
+export function flashRefusal<E extends AppEnv>(c: Context<E>, back: string, error: unknown): Response {
+  return redirectWithFlash(c, back, { kind: "error", text: refusalOf(error).message });
+}
+
+/**
+ * Runs a one-click action (delete, revoke, cancel, leave…) and redirects with its outcome:
+ * the text `act` answers, to `onward`; a refusal (gone already, not yours) back to `back`.
+ */
+export async function actThen<E extends AppEnv>(c: Context<E>, back: string, act: () => Promise<string>, onward = back): Promise<Response> {
+  let done: string;
   try {
-    await remove();
+    done = await act();
   } catch (error) {
-    if (!(error instanceof AppError) || error.status >= 500) throw error;
-    return redirectWithFlash(c, back, { kind: "error", text: error.message });
+    return flashRefusal(c, back, error);
   }
-  return redirectWithFlash(c, back, { kind: "success", text: done });
+  return redirectWithFlash(c, onward, { kind: "success", text: done });
 }
