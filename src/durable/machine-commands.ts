@@ -1,5 +1,5 @@
 import type { Db } from "../db/client";
-import { findMachine, deleteMachine, guardMachineInserted, guardOwnsMachine, insertMachineIfMember, updateMachine, type MachineRecord } from "../db/machine-queries";
+import { findMachine, deleteMachine, toMachine, guardMachineInserted, guardOwnsMachine, insertMachineIfMember, updateMachine, type MachineRecord } from "../db/machine-queries";
 import { machineGoneStatements } from "../db/job-queries";
 import { findMembers } from "../db/org-queries";
 import { newId } from "../domain/ids";
@@ -34,16 +34,7 @@ export async function decideCreateMachine(
 ): Promise<Decision<{ machine: MachineRecord; agentTokenHash: string }>> {
   if (!(await isMember(db, input))) return refuse("not_found");
   const row = { id: newId(), orgId: input.orgId, ownerId: input.actorId, ...input.machine, agentTokenHash: input.agentTokenHash, createdAt: at };
-  const machine: MachineRecord = {
-    id: row.id,
-    name: row.name,
-    hostname: row.hostname,
-    gpus: row.gpus,
-    shared: row.shared,
-    ownerId: row.ownerId,
-    createdAt: at.toISOString(),
-    lastSeenAt: null,
-  };
+  const machine = toMachine({ ...row, lastSeenAt: null });
   return {
     ok: true,
     statements: [insertMachineIfMember(db, row), guardMachineInserted(db, row.id)],
