@@ -27,6 +27,11 @@ async function ownMachine(db: Db, input: CommandInput, machineId: string): Promi
   return { ok: true, machine };
 }
 
+/** Changes one of the actor's own machines, guarded on its still being theirs at commit. */
+function changeOwnMachine(db: Db, input: CommandInput, machineId: string, changes: Parameters<typeof updateMachine>[4]) {
+  return [guardOwnsMachine(db, input.orgId, machineId, input.actorId), updateMachine(db, input.orgId, machineId, input.actorId, changes)];
+}
+
 export async function decideCreateMachine(
   db: Db,
   input: CreateMachineInput,
@@ -53,7 +58,7 @@ export async function decideUpdateMachine(db: Db, input: UpdateMachineInput): Pr
   if (Object.keys(changes).length === 0) return { ok: true, statements: [], value: { machine } };
   return {
     ok: true,
-    statements: [guardOwnsMachine(db, input.orgId, machine.id, input.actorId), updateMachine(db, input.orgId, machine.id, input.actorId, changes)],
+    statements: changeOwnMachine(db, input, machine.id, changes),
     value: { machine },
   };
 }
@@ -63,10 +68,7 @@ export async function decideRotateAgentToken(db: Db, input: RotateAgentTokenInpu
   if (!found.ok) return found;
   return {
     ok: true,
-    statements: [
-      guardOwnsMachine(db, input.orgId, input.machineId, input.actorId),
-      updateMachine(db, input.orgId, input.machineId, input.actorId, { agentTokenHash: input.agentTokenHash }),
-    ],
+    statements: changeOwnMachine(db, input, input.machineId, { agentTokenHash: input.agentTokenHash }),
     value: { agentTokenHash: input.agentTokenHash },
   };
 }
