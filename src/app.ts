@@ -5,6 +5,7 @@ import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./env";
 import { AppError } from "./errors";
 import { handleError, handleNotFound } from "./error-handler";
+import { withConfig } from "./middleware/config";
 import { requireSameOrigin } from "./middleware/csrf";
 import { resolvePrincipal } from "./middleware/principal";
 import { requestLog } from "./middleware/request-log";
@@ -80,6 +81,7 @@ export function buildApp() {
 
   app.use(requestId());
   app.use(requestLog);
+  app.use(withConfig);
   app.use(
     secureHeaders({
       contentSecurityPolicy: {

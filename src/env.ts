@@ -1,3 +1,4 @@
+import type { Config } from "./config";
 import type { Role } from "./domain/roles";
 
 /** Who is asking, resolved afresh from D1 on every request (never cached in a cookie). */
@@ -19,6 +20,8 @@ export interface AppEnv {
   Bindings: Env;
   Variables: {
     requestId: string;
+    /** The configuration, read once per request (src/middleware/config.ts). */
+    config: Config;
     principal: Principal | null;
     /** Set on `/api/agent/*` only (src/middleware/agent.ts): the machine the agent token belongs to. */
     agent: AgentPrincipal;

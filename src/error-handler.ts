@@ -2,6 +2,8 @@ import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./env";
 import { AppError, defaultMessage } from "./errors";
+import { viewerOf } from "./routes/pages/guards";
+import { errorDocument } from "./views/error-page";
 
 function wantsJson(c: Context): boolean {
   return new URL(c.req.url).pathname.startsWith("/api/") || !c.req.header("Accept")?.includes("text/html");
@@ -16,11 +18,11 @@ function toAppError(err: unknown): AppError {
   return new AppError("internal", undefined, { cause: err });
 }
 
-/** Renders an error for an API client (the contract's JSON) or a person (a small HTML page). */
-export function renderError(c: Context<AppEnv>, error: AppError): Response {
+/** Renders an error for an API client (the contract's JSON) or a person (the error page, in the site's layout). */
+export function renderError(c: Context<AppEnv>, error: AppError): Response | Promise<Response> {
   if (error.retryAfterSeconds !== undefined) c.header("Retry-After", String(error.retryAfterSeconds));
   if (wantsJson(c)) return c.json(error.toBody(), error.status);
-  return c.html(errorPage(error), error.status);
+  return c.html(errorDocument(error, viewerOf(c.get("principal") ?? null)), error.status);
 }
 
 export const handleError: ErrorHandler<AppEnv> = (err, c) => {
@@ -33,8 +35,3 @@ export const handleError: ErrorHandler<AppEnv> = (err, c) => {
 };
 
 export const handleNotFound: NotFoundHandler<AppEnv> = (c) => renderError(c, new AppError("not_found"));
-
-function errorPage(error: AppError): string {
-  const escape = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${error.status} · Cohort</title><link rel="stylesheet" href="/style.css"></head><body><main class="narrow"><h1>${escape(error.message)}</h1><p><a href="/">Back to Cohort</a></p></main></body></html>`;
-}

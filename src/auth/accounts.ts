@@ -1,10 +1,8 @@
-import type { Context } from "hono";
 import type { z } from "zod";
-import { loadConfig } from "../config";
+import type { Config } from "../config";
 import type { signInSchema, signUpSchema } from "../domain/account";
 import { THROTTLES, type ThrottleDecision } from "../domain/throttle";
-import { throttleFor } from "../durable/throttle-client";
-import type { AppEnv } from "../env";
+import { throttleFor } from "../services/throttle-client";
 import { AppError } from "../errors";
 import { createAuth } from "./better-auth";
 
@@ -43,9 +41,15 @@ interface AuthUserBody {
   message?: string;
 }
 
-function authFor(c: Context<AppEnv>) {
-  const config = loadConfig(c.env);
-  return createAuth(c.env, config, config.pinnedOrigin ?? new URL(c.req.url).origin);
+/** What better-auth needs of the request: the configuration, the app's own origin and the headers (the session cookie). */
+export interface AuthRequest {
+  config: Config;
+  origin: string;
+  headers: Headers;
+}
+
+function authFor(env: Env, request: AuthRequest) {
+  return createAuth(env, request.config, request.origin);
 }
 
 function refuseIfThrottled(decision: ThrottleDecision): asserts decision is Extract<ThrottleDecision, { allowed: true }> {
@@ -84,12 +88,12 @@ function authFailure(status: number, body: AuthUserBody): AppError {
 }
 
 /** `clientAddress` is the address the sign-up counts against (routes/client-address.ts). */
-export async function signUpAccount(c: Context<AppEnv>, input: z.output<typeof signUpSchema>, clientAddress: string): Promise<AccountResult> {
-  const addressThrottle = throttleFor(c.env, THROTTLES.signUpPerAddress, clientAddress);
+export async function signUpAccount(env: Env, request: AuthRequest, input: z.output<typeof signUpSchema>, clientAddress: string): Promise<AccountResult> {
+  const addressThrottle = throttleFor(env, THROTTLES.signUpPerAddress, clientAddress);
   const decision = await addressThrottle.reserve();
   refuseIfThrottled(decision);
   const { response, answer } = await callAuth(() =>
-    authFor(c).api.signUpEmail({ body: { ...input, displayUsername: input.username }, headers: c.req.raw.headers, asResponse: true }),
+    authFor(env, request).api.signUpEmail({ body: { ...input, displayUsername: input.username }, headers: request.headers, asResponse: true }),
   );
   if (!response.ok || !answer.user) {
     // Only new accounts count against the address.
@@ -99,11 +103,11 @@ export async function signUpAccount(c: Context<AppEnv>, input: z.output<typeof s
   return { user: publicUser(answer.user), setCookies: response.headers.getSetCookie() };
 }
 
-export async function signInAccount(c: Context<AppEnv>, input: z.output<typeof signInSchema>): Promise<AccountResult> {
-  const accountThrottle = throttleFor(c.env, THROTTLES.signInPerAccount, input.email);
+export async function signInAccount(env: Env, request: AuthRequest, input: z.output<typeof signInSchema>): Promise<AccountResult> {
+  const accountThrottle = throttleFor(env, THROTTLES.signInPerAccount, input.email);
   const decision = await accountThrottle.reserve();
   refuseIfThrottled(decision);
-  const { response, answer } = await callAuth(() => authFor(c).api.signInEmail({ body: input, headers: c.req.raw.headers, asResponse: true }));
+  const { response, answer } = await callAuth(() => authFor(env, request).api.signInEmail({ body: input, headers: request.headers, asResponse: true }));
   if (!response.ok || !answer.user) {
     // The reserved attempt stays counted: it was a failure.
     throw response.status === 401 || response.status === 400 ? new AppError("unauthenticated", "The email or password is wrong.") : authFailure(response.status, answer);
@@ -113,13 +117,8 @@ export async function signInAccount(c: Context<AppEnv>, input: z.output<typeof s
 }
 
 /** Ends the request's session server-side; returns the Set-Cookie headers that clear it. */
-export async function signOutSession(c: Context<AppEnv>): Promise<string[]> {
-  const { response, answer } = await callAuth(() => authFor(c).api.signOut({ headers: c.req.raw.headers, asResponse: true }));
+export async function signOutSession(env: Env, request: AuthRequest): Promise<string[]> {
+  const { response, answer } = await callAuth(() => authFor(env, request).api.signOut({ headers: request.headers, asResponse: true }));
   if (!response.ok) throw authFailure(response.status, answer);
   return response.headers.getSetCookie();
-}
-
-/** Passes better-auth's cookies on to the response being built. */
-export function forwardCookies(c: Context, setCookies: string[]): void {
-  for (const cookie of setCookies) c.header("Set-Cookie", cookie, { append: true });
 }

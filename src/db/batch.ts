@@ -1,5 +1,6 @@
 import { eq, sql, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
+import type { AuditAction } from "../domain/audit";
 import type { Db } from "./client";
 import { auditEvent, operation } from "./schema";
 
@@ -39,7 +40,7 @@ export interface AuditEntry {
   id: string;
   orgId: string;
   at: Date;
-  action: string;
+  action: AuditAction;
   actor: { userId: string; username: string };
   target?: { userId: string; username: string } | undefined;
   details?: Record<string, unknown>;

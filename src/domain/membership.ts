@@ -1,19 +1,5 @@
 import { atLeast, type Role } from "./roles";
 
-/**
- * The product's invariants, named once. Each is enforced twice: by the org object's serial
- * queue deciding on fresh state with the rules below, and by SQL (indexes, guards, one batch).
- */
-export const INVARIANTS = {
-  oneOwner: "Every org has exactly one Owner, at every instant.",
-  oneOrgPerUser: "A user is a member of at most one org.",
-  currentMembershipOnly: "A member is authorized only by their current membership.",
-  volumesNeverLost: "When a member is removed or leaves, their volumes belong to the Owner in the same write; their machines are deregistered.",
-  auditWithChange: "Every membership change and its audit event are written together or not at all.",
-} as const;
-
-export type InvariantName = keyof typeof INVARIANTS;
-
 /** A member as the rules see them. */
 export interface MemberRef {
   userId: string;

@@ -11,7 +11,7 @@ import {
 } from "../db/join-code-queries";
 import { findMember } from "../db/org-queries";
 import { bumpVersion, guardRole, guardVersion, insertMembership } from "../db/org-writes";
-import { AUDIT_ACTIONS } from "../domain/audit";
+import { AUDIT_ACTIONS, type AuditAction } from "../domain/audit";
 import { codeExpiry, codeHint, formatCode, generateCodes, type CodeRole } from "../domain/join-code";
 import { mayCreateCodes, mayRevokeCode } from "../domain/join-code-rules";
 import { keyedHash } from "../domain/keyed-hash";
@@ -41,7 +41,7 @@ export interface Redemption {
 // collisions in a row mean something is broken rather than unlucky.
 const COLLISION_RETRIES = 3;
 
-function auditEntry(orgId: string, at: Date, action: string, actor: { userId: string; username: string }, details: Record<string, unknown>) {
+function auditEntry(orgId: string, at: Date, action: AuditAction, actor: { userId: string; username: string }, details: Record<string, unknown>) {
   return { id: newSortableId(at.getTime()), orgId, at, action, actor, details };
 }
 

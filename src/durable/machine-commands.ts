@@ -1,5 +1,5 @@
 import type { Db } from "../db/client";
-import { findMachine, deleteMachine, guardMachineInserted, guardOwnsMachine, insertMachineIfMember, updateMachine, type MachineRecord } from "../db/machine-queries";
+import { findMachine, deleteMachine, toMachine, guardMachineInserted, guardOwnsMachine, insertMachineIfMember, updateMachine, type MachineRecord } from "../db/machine-queries";
 import { machineGoneStatements } from "../db/job-queries";
 import { findMembers } from "../db/org-queries";
 import { newId } from "../domain/ids";
@@ -27,6 +27,11 @@ async function ownMachine(db: Db, input: CommandInput, machineId: string): Promi
   return { ok: true, machine };
 }
 
+/** Changes one of the actor's own machines, guarded on its still being theirs at commit. */
+function changeOwnMachine(db: Db, input: CommandInput, machineId: string, changes: Parameters<typeof updateMachine>[4]) {
+  return [guardOwnsMachine(db, input.orgId, machineId, input.actorId), updateMachine(db, input.orgId, machineId, input.actorId, changes)];
+}
+
 export async function decideCreateMachine(
   db: Db,
   input: CreateMachineInput,
@@ -34,16 +39,7 @@ export async function decideCreateMachine(
 ): Promise<Decision<{ machine: MachineRecord; agentTokenHash: string }>> {
   if (!(await isMember(db, input))) return refuse("not_found");
   const row = { id: newId(), orgId: input.orgId, ownerId: input.actorId, ...input.machine, agentTokenHash: input.agentTokenHash, createdAt: at };
-  const machine: MachineRecord = {
-    id: row.id,
-    name: row.name,
-    hostname: row.hostname,
-    gpus: row.gpus,
-    shared: row.shared,
-    ownerId: row.ownerId,
-    createdAt: at.toISOString(),
-    lastSeenAt: null,
-  };
+  const machine = toMachine({ ...row, lastSeenAt: null });
   return {
     ok: true,
     statements: [insertMachineIfMember(db, row), guardMachineInserted(db, row.id)],
@@ -62,7 +58,7 @@ export async function decideUpdateMachine(db: Db, input: UpdateMachineInput): Pr
   if (Object.keys(changes).length === 0) return { ok: true, statements: [], value: { machine } };
   return {
     ok: true,
-    statements: [guardOwnsMachine(db, input.orgId, machine.id, input.actorId), updateMachine(db, input.orgId, machine.id, input.actorId, changes)],
+    statements: changeOwnMachine(db, input, machine.id, changes),
     value: { machine },
   };
 }
@@ -72,10 +68,7 @@ export async function decideRotateAgentToken(db: Db, input: RotateAgentTokenInpu
   if (!found.ok) return found;
   return {
     ok: true,
-    statements: [
-      guardOwnsMachine(db, input.orgId, input.machineId, input.actorId),
-      updateMachine(db, input.orgId, input.machineId, input.actorId, { agentTokenHash: input.agentTokenHash }),
-    ],
+    statements: changeOwnMachine(db, input, input.machineId, { agentTokenHash: input.agentTokenHash }),
     value: { agentTokenHash: input.agentTokenHash },
   };
 }

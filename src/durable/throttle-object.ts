@@ -36,13 +36,6 @@ export class ThrottleObject extends DurableObject<Env> {
     return { allowed: true, ticket };
   }
 
-  /** Whether the key is over its limit, without counting an attempt. */
-  check(key: string, rule: Rule): { blocked: boolean; retryAfterSeconds: number } {
-    const now = clock.now();
-    const decision = decideAttempt(this.#liveLog(key, rule.windowMs, now), rule, now);
-    return decision.allowed ? { blocked: false, retryAfterSeconds: 0 } : { blocked: true, retryAfterSeconds: decision.retryAfterSeconds };
-  }
-
   /** Counts a failure that was not reserved first. Returns the failures now in the window. */
   record(key: string, rule: Rule): number {
     const now = clock.now();

@@ -1,6 +1,5 @@
 import { createMiddleware } from "hono/factory";
 import { clock } from "../clock";
-import { loadConfig } from "../config";
 import { createDb } from "../db/client";
 import { machineByAgentTokenHash, touchMachine } from "../db/machine-queries";
 import { keyedHash } from "../domain/keyed-hash";
@@ -23,7 +22,7 @@ export const resolveAgent = createMiddleware<AppEnv>(async (c, next) => {
   const authorization = c.req.header("Authorization");
   if (!authorization?.startsWith(BEARER_PREFIX)) throw new AppError("unauthenticated", "Use Authorization: Bearer <agentToken>.");
   const db = createDb(c.env.DB);
-  const hash = await keyedHash(loadConfig(c.env).codeHashSecret, authorization.slice(BEARER_PREFIX.length).trim());
+  const hash = await keyedHash(c.var.config.codeHashSecret, authorization.slice(BEARER_PREFIX.length).trim());
   const found = await machineByAgentTokenHash(db, hash);
   if (!found) throw new AppError("unauthenticated", "That agent token is not valid.");
   c.set("agent", { machineId: found.machineId, orgId: found.orgId, ownerId: found.ownerId });

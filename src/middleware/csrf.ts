@@ -1,9 +1,9 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import { loadConfig } from "../config";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
 import { isAgentPath } from "./agent";
+import { appOrigin } from "./config";
 import { BEARER_PREFIX } from "./principal";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -19,8 +19,7 @@ export const requireSameOrigin = createMiddleware<AppEnv>(async (c, next) => {
   const source = requestSource(c.req.header("Origin"), c.req.header("Referer"));
   const hasCookie = Boolean(c.req.header("Cookie"));
   if (source === null && !hasCookie) return next();
-  const own = loadConfig(c.env).pinnedOrigin ?? new URL(c.req.url).origin;
-  if (source !== own) throw new AppError("csrf");
+  if (source !== appOrigin(c)) throw new AppError("csrf");
   return next();
 });
 
@@ -29,8 +28,7 @@ export const requireSameOrigin = createMiddleware<AppEnv>(async (c, next) => {
  * middleware above lets through as a safe method): the browser must name our own origin.
  */
 export function requireOwnOrigin(c: Context<AppEnv>): void {
-  const own = loadConfig(c.env).pinnedOrigin ?? new URL(c.req.url).origin;
-  if (requestSource(c.req.header("Origin"), c.req.header("Referer")) !== own) throw new AppError("csrf");
+  if (requestSource(c.req.header("Origin"), c.req.header("Referer")) !== appOrigin(c)) throw new AppError("csrf");
 }
 
 function requestSource(origin: string | undefined, referer: string | undefined): string | null {

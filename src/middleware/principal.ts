@@ -3,7 +3,6 @@ import { getCookie, setCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import { SESSION_TTL_SECONDS, SESSION_UPDATE_AGE_SECONDS, sessionCookieName } from "../auth/better-auth";
 import { clock } from "../clock";
-import { loadConfig } from "../config";
 import { createDb } from "../db/client";
 import { extendSession, principalBySessionToken, principalByTokenHash, touchToken } from "../db/principal-queries";
 import { keyedHash, verifySigned } from "../domain/keyed-hash";
@@ -21,7 +20,7 @@ export const BEARER_PREFIX = "Bearer ";
 async function slideSession(c: Context<AppEnv>, found: { sessionId: string; expiresAt: Date }, signed: string): Promise<void> {
   const now = clock.now();
   if (found.expiresAt.getTime() - now > (SESSION_TTL_SECONDS - SESSION_UPDATE_AGE_SECONDS) * 1000) return;
-  const config = loadConfig(c.env);
+  const config = c.var.config;
   await extendSession(createDb(c.env.DB), found.sessionId, new Date(now + SESSION_TTL_SECONDS * 1000), new Date(now));
   setCookie(c, sessionCookieName(config), signed, {
     httpOnly: true,
@@ -41,7 +40,7 @@ export const resolvePrincipal = createMiddleware<AppEnv>(async (c, next) => {
   c.set("principal", null);
   // Agent paths take agent tokens alone (src/middleware/agent.ts); a person is never resolved there.
   if (isAgentPath(c.req.path)) return next();
-  const config = loadConfig(c.env);
+  const config = c.var.config;
   const db = createDb(c.env.DB);
   const authorization = c.req.header("Authorization");
   if (authorization?.startsWith(BEARER_PREFIX)) {

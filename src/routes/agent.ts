@@ -1,14 +1,13 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { clock } from "../clock";
-import { loadConfig } from "../config";
 import { createDb } from "../db/client";
 import { findJobRow } from "../db/job-queries";
 import { findVolume } from "../db/volume-queries";
 import { keyedHash } from "../domain/keyed-hash";
 import { newSecret } from "../domain/ids";
 import { agentLogsSchema, finishSchema, leaseSchema, unsealEnv } from "../domain/job";
-import { orgClient } from "../durable/org-client";
+import { orgClient } from "../services/org-client";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
 import { resolveAgent } from "../middleware/agent";
@@ -23,8 +22,8 @@ function agentOrg(c: Context<AppEnv>) {
   return { agent, org: orgClient(c.env, agent.orgId, { actorId: agent.ownerId }) };
 }
 
-function leaseHash(env: Env, leaseToken: string): Promise<string> {
-  return keyedHash(loadConfig(env).codeHashSecret, `lease:${leaseToken}`);
+function leaseHash(secret: string, leaseToken: string): Promise<string> {
+  return keyedHash(secret, `lease:${leaseToken}`);
 }
 
 /** The job, if it is running on this agent's machine under a lease that has not run out; else 409 lease_lost. */
@@ -56,27 +55,27 @@ export const agentRoutes = new Hono<AppEnv>()
     await jsonBody(c, noBody);
     const { agent, org } = agentOrg(c);
     const token = `coh_lease_${newSecret()}`;
-    const { claimed } = await org.claimJob({ machineId: agent.machineId, leaseTokenHash: await leaseHash(c.env, token) });
+    const { claimed } = await org.claimJob({ machineId: agent.machineId, leaseTokenHash: await leaseHash(c.var.config.codeHashSecret, token) });
     if (!claimed) return c.body(null, 204);
-    const env = await unsealEnv(loadConfig(c.env).codeHashSecret, claimed.job.id, claimed.envSealed);
+    const env = await unsealEnv(c.var.config.codeHashSecret, claimed.job.id, claimed.envSealed);
     return c.json({ job: claimed.job, lease: { token, expiresAt: claimed.leaseExpiresAt }, env, volumes: claimed.volumes });
   })
   .post("/jobs/:jobId/heartbeat", async (c) => {
     const { leaseToken } = await jsonBody(c, leaseSchema);
     const { agent, org } = agentOrg(c);
-    return c.json(await org.heartbeatJob({ machineId: agent.machineId, jobId: c.req.param("jobId"), leaseTokenHash: await leaseHash(c.env, leaseToken) }));
+    return c.json(await org.heartbeatJob({ machineId: agent.machineId, jobId: c.req.param("jobId"), leaseTokenHash: await leaseHash(c.var.config.codeHashSecret, leaseToken) }));
   })
   .post("/jobs/:jobId/logs", async (c) => {
     const { leaseToken, lines } = await jsonBody(c, agentLogsSchema);
     const { agent, org } = agentOrg(c);
-    await org.appendJobLogs({ machineId: agent.machineId, jobId: c.req.param("jobId"), leaseTokenHash: await leaseHash(c.env, leaseToken), lines });
+    await org.appendJobLogs({ machineId: agent.machineId, jobId: c.req.param("jobId"), leaseTokenHash: await leaseHash(c.var.config.codeHashSecret, leaseToken), lines });
     return c.body(null, 204);
   })
   .post("/jobs/:jobId/finish", async (c) => {
     const { leaseToken, exitCode, failure } = await jsonBody(c, finishSchema);
     const { agent, org } = agentOrg(c);
     return c.json(
-      await org.finishJob({ machineId: agent.machineId, jobId: c.req.param("jobId"), leaseTokenHash: await leaseHash(c.env, leaseToken), exitCode, failure }),
+      await org.finishJob({ machineId: agent.machineId, jobId: c.req.param("jobId"), leaseTokenHash: await leaseHash(c.var.config.codeHashSecret, leaseToken), exitCode, failure }),
     );
   })
   .get("/jobs/:jobId/archive", async (c) => {

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
-import { forwardCookies, signInAccount, signOutSession, signUpAccount } from "../auth/accounts";
+import { signInAccount, signOutSession, signUpAccount } from "../auth/accounts";
+import { authRequest, forwardCookies } from "./auth-request";
 import { emptyBodySchema, signInSchema, signUpSchema } from "../domain/account";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
@@ -10,13 +11,13 @@ import { jsonBody } from "./json-body";
 export const authRoutes = new Hono<AppEnv>()
   .post("/sign-up/email", async (c) => {
     const body = await jsonBody(c, signUpSchema);
-    const { user, setCookies } = await signUpAccount(c, body, clientAddress(c));
+    const { user, setCookies } = await signUpAccount(c.env, authRequest(c), body, clientAddress(c));
     forwardCookies(c, setCookies);
     return c.json({ user }, 201);
   })
   .post("/sign-in/email", async (c) => {
     const body = await jsonBody(c, signInSchema);
-    const { user, setCookies } = await signInAccount(c, body);
+    const { user, setCookies } = await signInAccount(c.env, authRequest(c), body);
     forwardCookies(c, setCookies);
     return c.json({ user }, 200);
   })
@@ -24,6 +25,6 @@ export const authRoutes = new Hono<AppEnv>()
     const principal = requirePrincipal(c);
     if (principal.via !== "cookie") throw new AppError("invalid_request", "Sign-out ends a browser session; delete an API token instead.");
     await jsonBody(c, emptyBodySchema);
-    forwardCookies(c, await signOutSession(c));
+    forwardCookies(c, await signOutSession(c.env, authRequest(c)));
     return c.json({ ok: true }, 200);
   });

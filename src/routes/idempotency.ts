@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import type { Caller } from "../durable/org-client";
+import type { Caller } from "../services/org-client";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
 

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { redeemCodeSchema } from "../domain/join-code";
-import { redeemJoinCode } from "../durable/redemption";
+import { redeemJoinCode } from "../services/redemption";
 import type { AppEnv } from "../env";
 import { requirePrincipal } from "../middleware/require";
 import { clientAddress } from "./client-address";
@@ -11,6 +11,6 @@ export const joinRoutes = new Hono<AppEnv>().post("/", async (c) => {
   const { user, org } = requirePrincipal(c);
   const { code, turnstileToken } = await jsonBody(c, redeemCodeSchema);
   const who = { userId: user.id, username: user.username, inOrg: org !== null, address: clientAddress(c), turnstileToken };
-  const redemption = await redeemJoinCode(c.env, who, code, (promise) => c.executionCtx.waitUntil(promise));
+  const redemption = await redeemJoinCode(c.env, c.var.config, who, code, (promise) => c.executionCtx.waitUntil(promise));
   return c.json(redemption, 200);
 });

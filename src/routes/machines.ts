@@ -1,6 +1,5 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
-import { loadConfig } from "../config";
 import { createDb } from "../db/client";
 import { listMachines } from "../db/machine-queries";
 import { keyedHash } from "../domain/keyed-hash";
@@ -11,9 +10,9 @@ import { jsonBody } from "./json-body";
 import { orgCommand, requireMember } from "./org-access";
 
 /** A new agent token and its keyed hash: only the hash is stored (and reaches the org object). */
-export async function newAgentToken(env: Env): Promise<{ token: string; hash: string }> {
+export async function newAgentToken(secret: string): Promise<{ token: string; hash: string }> {
   const token = `${AGENT_TOKEN_PREFIX}${newSecret()}`;
-  return { token, hash: await keyedHash(loadConfig(env).codeHashSecret, token) };
+  return { token, hash: await keyedHash(secret, token) };
 }
 
 /**
@@ -31,7 +30,7 @@ export const machineRoutes = new Hono<AppEnv>()
     requireMember(c);
     const input = await jsonBody(c, machineSchema);
     const { org } = await orgCommand(c, input);
-    const made = await newAgentToken(c.env);
+    const made = await newAgentToken(c.var.config.codeHashSecret);
     const { machine, agentTokenHash } = await org.createMachine({ machine: input, agentTokenHash: made.hash });
     return c.json({ machine, agentToken: tokenIfFirst(made, agentTokenHash) }, 201);
   })
@@ -49,7 +48,7 @@ export const machineRoutes = new Hono<AppEnv>()
     requireMember(c);
     const body = await jsonBody(c, noBody);
     const { org } = await orgCommand(c, body);
-    const made = await newAgentToken(c.env);
+    const made = await newAgentToken(c.var.config.codeHashSecret);
     const { agentTokenHash } = await org.rotateAgentToken({ machineId: c.req.param("machineId")!, agentTokenHash: made.hash });
     return c.json({ agentToken: tokenIfFirst(made, agentTokenHash) }, 201);
   })

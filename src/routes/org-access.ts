@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { atLeast, type Role } from "../domain/roles";
-import { orgClient, type OrgClient } from "../durable/org-client";
+import { orgClient, type OrgClient } from "../services/org-client";
 import type { AppEnv, Principal } from "../env";
 import { AppError } from "../errors";
 import { requirePrincipal } from "../middleware/require";

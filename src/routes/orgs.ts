@@ -4,7 +4,7 @@ import { findOrg, listLeadership, withoutVersion } from "../db/org-queries";
 import { emptyBodySchema } from "../domain/account";
 import { newId } from "../domain/ids";
 import { createOrgSchema, profilePatchSchema, transferSchema } from "../domain/org-profile";
-import { orgClient } from "../durable/org-client";
+import { orgClient } from "../services/org-client";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
 import { requirePrincipal } from "../middleware/require";

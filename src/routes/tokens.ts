@@ -1,6 +1,5 @@
 import { Hono } from "hono";
 import { clock } from "../clock";
-import { loadConfig } from "../config";
 import { createDb } from "../db/client";
 import { deleteToken, insertToken, listTokens } from "../db/token-queries";
 import { tokenNameSchema } from "../domain/account";
@@ -14,7 +13,7 @@ export const tokenRoutes = new Hono<AppEnv>()
   .post("/", async (c) => {
     const { user } = requirePrincipal(c);
     const { name } = await jsonBody(c, tokenNameSchema);
-    const { token, record } = await newApiToken(loadConfig(c.env).codeHashSecret, { userId: user.id, name, now: clock.now() });
+    const { token, record } = await newApiToken(c.var.config.codeHashSecret, { userId: user.id, name, now: clock.now() });
     await insertToken(createDb(c.env.DB), record);
     return c.json({ id: record.id, name, token, createdAt: record.createdAt.toISOString() }, 201);
   })

@@ -1,5 +1,5 @@
 import { clock } from "../clock";
-import { loadConfig } from "../config";
+import type { Config } from "../config";
 import { createDb, type Db } from "../db/client";
 import { isUniqueViolation } from "../db/batch";
 import {
@@ -25,7 +25,7 @@ import {
 import { newId, newSecret } from "../domain/ids";
 import { keyedHash } from "../domain/keyed-hash";
 import { THROTTLES } from "../domain/throttle";
-import { throttleFor } from "../durable/throttle-client";
+import { throttleFor } from "./throttle-client";
 import { AppError } from "../errors";
 
 export interface DeviceCodeGrant {
@@ -49,12 +49,8 @@ export interface Approver {
   address: string;
 }
 
-function hashSecret(env: Env): string {
-  return loadConfig(env).codeHashSecret;
-}
-
 /** Starts a login for a client (`origin` is the app's own, where the person approves it); a nameless client is called "Device login". */
-export async function startDeviceLogin(env: Env, input: { clientName: string; origin: string }): Promise<DeviceCodeGrant> {
+export async function startDeviceLogin(env: Env, config: Config, input: { clientName: string; origin: string }): Promise<DeviceCodeGrant> {
   const db = createDb(env.DB);
   const now = clock.now();
   // 20^8 user codes: a collision with a row still kept is rare, and then we draw again.
@@ -64,8 +60,8 @@ export async function startDeviceLogin(env: Env, input: { clientName: string; or
     try {
       await insertDeviceLogin(db, {
         id: newId(),
-        deviceCodeHash: await keyedHash(hashSecret(env), deviceCode),
-        userCodeHash: await keyedHash(hashSecret(env), userCode),
+        deviceCodeHash: await keyedHash(config.codeHashSecret, deviceCode),
+        userCodeHash: await keyedHash(config.codeHashSecret, userCode),
         clientName: tokenNameFor(input.clientName),
         intervalSeconds: DEVICE_POLL_INTERVAL_SECONDS,
         createdAt: new Date(now),
@@ -89,10 +85,10 @@ export async function startDeviceLogin(env: Env, input: { clientName: string; or
 }
 
 /** One poll of the client (RFC 8628 §3.4–3.5): the token once, after approval; else why not. */
-export async function pollDeviceLogin(env: Env, deviceCode: string): Promise<DeviceToken> {
+export async function pollDeviceLogin(env: Env, config: Config, deviceCode: string): Promise<DeviceToken> {
   const db = createDb(env.DB);
   const now = clock.now();
-  const row = await findDeviceLoginByDeviceCode(db, await keyedHash(hashSecret(env), deviceCode));
+  const row = await findDeviceLoginByDeviceCode(db, await keyedHash(config.codeHashSecret, deviceCode));
   // An unknown device code is answered as an expired one: either way the client starts again.
   if (!row) throw new AppError("expired_token");
   const verdict = decidePoll(
@@ -106,12 +102,12 @@ export async function pollDeviceLogin(env: Env, deviceCode: string): Promise<Dev
   }
   if (verdict.kind === "authorization_pending") throw new AppError("authorization_pending");
   if (verdict.kind === "access_denied") throw new AppError("access_denied");
-  return mint(env, db, row.id, row.userId, row.clientName, now);
+  return mint(config, db, row.id, row.userId, row.clientName, now);
 }
 
-async function mint(env: Env, db: Db, id: string, userId: string | null, name: string, now: number): Promise<DeviceToken> {
+async function mint(config: Config, db: Db, id: string, userId: string | null, name: string, now: number): Promise<DeviceToken> {
   if (!userId) throw new AppError("expired_token");
-  const { token, record } = await newApiToken(hashSecret(env), { userId, name, now });
+  const { token, record } = await newApiToken(config.codeHashSecret, { userId, name, now });
   const owner = await mintDeviceToken(db, { id, token: record, now: new Date(now) });
   if (!owner) throw new AppError("expired_token");
   return { token, tokenId: record.id, user: { id: owner.id, username: owner.username ?? "" } };
@@ -123,7 +119,7 @@ async function mint(env: Env, db: Db, id: string, userId: string | null, name: s
  * login, so concurrent guesses cannot overshoot a limit; past it every attempt (a good code
  * too) is 429 until the window passes.
  */
-async function throttled<T>(env: Env, who: Approver, input: string, attempt: (userCodeHash: string) => Promise<T | null>): Promise<T> {
+async function throttled<T>(env: Env, config: Config, who: Approver, input: string, attempt: (userCodeHash: string) => Promise<T | null>): Promise<T> {
   const account = throttleFor(env, THROTTLES.devicePerAccount, who.userId);
   const address = throttleFor(env, THROTTLES.devicePerAddress, who.address);
   const decisions = await Promise.all([account.reserve(), address.reserve()]);
@@ -138,23 +134,23 @@ async function throttled<T>(env: Env, who: Approver, input: string, attempt: (us
     throw new AppError("rate_limited", undefined, { retryAfterSeconds: Math.max(1, ...refused.map((d) => (d.allowed ? 0 : d.retryAfterSeconds))) });
   }
   const code = parseUserCode(input);
-  const result = code === null ? null : await attempt(await keyedHash(hashSecret(env), code));
+  const result = code === null ? null : await attempt(await keyedHash(config.codeHashSecret, code));
   if (result === null) throw new AppError("invalid_code", "That code is not valid, or it has expired or was already used.");
   await forgive();
   return result;
 }
 
 /** The login a code names, for the page to show before the person decides. */
-export function lookUpDeviceLogin(env: Env, who: Approver, userCode: string): Promise<{ clientName: string; createdAt: Date }> {
+export function lookUpDeviceLogin(env: Env, config: Config, who: Approver, userCode: string): Promise<{ clientName: string; createdAt: Date }> {
   const db = createDb(env.DB);
-  return throttled(env, who, userCode, async (hash) => {
+  return throttled(env, config, who, userCode, async (hash) => {
     const row = await findUndecidedByUserCode(db, hash, new Date(clock.now()));
     return row ? { clientName: row.clientName, createdAt: row.createdAt } : null;
   });
 }
 
 /** Approves or denies the login a code names, for the signed-in person. */
-export function decideDeviceLoginFor(env: Env, who: Approver, userCode: string, status: "approved" | "denied"): Promise<{ clientName: string }> {
+export function decideDeviceLoginFor(env: Env, config: Config, who: Approver, userCode: string, status: "approved" | "denied"): Promise<{ clientName: string }> {
   const db = createDb(env.DB);
-  return throttled(env, who, userCode, (hash) => decideDeviceLogin(db, { userCodeHash: hash, userId: who.userId, status, now: new Date(clock.now()) }));
+  return throttled(env, config, who, userCode, (hash) => decideDeviceLogin(db, { userCodeHash: hash, userId: who.userId, status, now: new Date(clock.now()) }));
 }

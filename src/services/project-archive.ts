@@ -1,7 +1,7 @@
 import { createDb } from "../db/client";
 import { forgetArchiveObjects, unneededArchiveKeys, type ProjectRecord } from "../db/project-queries";
 import { ARCHIVE_OBJECT_GRACE_MS, toHex } from "../domain/project";
-import { orgClient } from "../durable/org-client";
+import { orgClient } from "./org-client";
 import { AppError } from "../errors";
 
 export interface ArchiveUpload {

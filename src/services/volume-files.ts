@@ -1,7 +1,7 @@
 import { createDb } from "../db/client";
 import { blobKeysInUse, deleteExpiredUploads, findUpload, listExpiredUploads, listParts, type FileRecord, type PartRecord, type UploadRow } from "../db/volume-file-queries";
 import { newId } from "../domain/ids";
-import { orgClient } from "../durable/org-client";
+import { orgClient } from "./org-client";
 import { AppError } from "../errors";
 
 /** Who writes, in which org: every step below is decided by that org's object. */

@@ -31,8 +31,9 @@ declare module "hono" {
   }
 }
 
-/** The page shell every dashboard page renders into (`c.render(<Page/>, props)`). */
-export const renderer = jsxRenderer(({ children, title, viewer, current, flash, live }: PageProps & { children?: Child }) => (
+/** The page shell every page renders into: through `renderer` (`c.render(<Page/>, props)`) or, for the error page, directly. */
+export function PageShell({ children, title, viewer, current, flash, live }: PageProps & { children?: Child }) {
+  return (
   <html lang="en">
     <head>
       <meta charset="utf-8" />
@@ -57,4 +58,7 @@ export const renderer = jsxRenderer(({ children, title, viewer, current, flash, 
       </main>
     </body>
   </html>
-));
+  );
+}
+
+export const renderer = jsxRenderer(PageShell);

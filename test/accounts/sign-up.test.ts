@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { THROTTLES } from "../../src/domain/throttle";
-import { throttleFor } from "../../src/durable/throttle-client";
+import { throttleFor } from "../../src/services/throttle-client";
 import { api, cookieFrom } from "../support/client";
 import { signUp, unique } from "../support/factories";
 

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { BUDGET_SHARDS, sharedBudget } from "../../src/durable/throttle-client";
+import { BUDGET_SHARDS, sharedBudget } from "../../src/services/throttle-client";
 
 const rule = (name: string, limit = 30) => ({ name: `test-budget:${name}`, limit, windowMs: 3600_000 });
 

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { clock } from "../../src/clock";
 import { shardOf } from "../../src/domain/shard";
-import { THROTTLE_SHARDS, throttleFor, throttleObject } from "../../src/durable/throttle-client";
+import { THROTTLE_SHARDS, throttleFor, throttleObject } from "../../src/services/throttle-client";
 
 const rule = { name: "test:shard", limit: 3, windowMs: 60_000 };
 
@@ -58,10 +58,11 @@ describe("ThrottleObject", () => {
       if (decision.allowed) tickets.push(decision.ticket);
     }
     expect((await first.reserve()).allowed).toBe(false);
-    expect(await first.check()).toMatchObject({ blocked: true });
+    // A refused reservation counts nothing: the key's log still holds exactly the limit.
+    expect(await rowsOf(a)).toBe(rule.limit);
 
     // The other key of the same object has its own log.
-    expect(await second.check()).toEqual({ blocked: false, retryAfterSeconds: 0 });
+    expect(await rowsOf(b)).toBe(0);
     expect((await second.reserve()).allowed).toBe(true);
     expect(await second.record()).toBe(2);
 
@@ -96,7 +97,10 @@ describe("ThrottleObject", () => {
     expect(await second.record()).toBe(1);
 
     clock.now = () => start + rule.windowMs + 1;
-    expect(await first.check()).toEqual({ blocked: false, retryAfterSeconds: 0 });
+    // Past the window the key is free again (a reservation is allowed) and its expired rows are gone.
+    const fresh = await first.reserve();
+    expect(fresh.allowed).toBe(true);
+    if (fresh.allowed) await first.forgive(fresh.ticket);
     expect(await rowsOf(a)).toBe(0);
     // The other key's expired row goes on its next touch, if a sweep has not taken it already.
     expect(await second.record()).toBe(1);

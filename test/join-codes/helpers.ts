@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import type { ThrottleRule } from "../../src/domain/throttle";
-import { BUDGET_SHARDS, sharedBudget } from "../../src/durable/throttle-client";
+import { BUDGET_SHARDS, sharedBudget } from "../../src/services/throttle-client";
 import { api, type ApiResponse, type Credential } from "../support/client";
 
 export interface MadeCode {

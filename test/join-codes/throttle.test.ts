@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { clock } from "../../src/clock";
 import { THROTTLES, type ThrottleRule } from "../../src/domain/throttle";
-import { throttleObject } from "../../src/durable/throttle-client";
+import { throttleObject } from "../../src/services/throttle-client";
 import { api } from "../support/client";
 import { signUp } from "../support/factories";
 import { orgWith } from "../support/org-factories";

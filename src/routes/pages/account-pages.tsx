@@ -1,5 +1,6 @@
 import { Hono } from "hono";
-import { AccountConflict, forwardCookies, signInAccount, signOutSession, signUpAccount } from "../../auth/accounts";
+import { AccountConflict, signInAccount, signOutSession, signUpAccount } from "../../auth/accounts";
+import { authRequest, forwardCookies } from "../auth-request";
 import { signInSchema, signUpSchema } from "../../domain/account";
 import type { AppEnv } from "../../env";
 import { EMPTY_FORM, type FormState } from "../../views/components/field";
@@ -9,7 +10,7 @@ import { SignUpPage } from "../../views/sign-up-page";
 import { clientAddress } from "../client-address";
 import { parseWith } from "../json-body";
 import { redirectWithFlash, takeFlash } from "./flash";
-import { formStateFrom, readForm, refusedStatus } from "./form";
+import { readForm, refusedForm } from "./form";
 import { noStore, signedOutOnly } from "./guards";
 import { safeReturnPath } from "./return-path";
 
@@ -37,15 +38,14 @@ export const accountPages = new Hono<AppEnv>()
   .post("/sign-up", signedOutOnly, async (c) => {
     const values = await readForm(c, SIGN_UP_FIELDS);
     try {
-      const { setCookies } = await signUpAccount(c, parseWith(signUpSchema, values), clientAddress(c));
+      const { setCookies } = await signUpAccount(c.env, authRequest(c), parseWith(signUpSchema, values), clientAddress(c));
       forwardCookies(c, setCookies);
       return c.redirect("/setup", 303);
     } catch (error) {
-      const form: FormState = formStateFrom(error, keptValues(values), {
+      const form: FormState = refusedForm(c, error, keptValues(values), {
         messages: SIGN_UP_MESSAGES,
         fieldOf: (refusal) => (refusal instanceof AccountConflict ? refusal.field : undefined),
       });
-      c.status(refusedStatus(c, error));
       return c.render(<SignUpPage form={form} />, { title: "Sign up", viewer: { kind: "anonymous" } });
     }
   })
@@ -55,16 +55,15 @@ export const accountPages = new Hono<AppEnv>()
   .post("/sign-in", signedOutOnly, async (c) => {
     const values = await readForm(c, SIGN_IN_FIELDS);
     try {
-      const { setCookies } = await signInAccount(c, parseWith(signInSchema, { email: values.email, password: values.password }));
+      const { setCookies } = await signInAccount(c.env, authRequest(c), parseWith(signInSchema, { email: values.email, password: values.password }));
       forwardCookies(c, setCookies);
       return c.redirect(safeReturnPath(values.next), 303);
     } catch (error) {
-      const form = formStateFrom(error, keptValues(values), { messages: SIGN_IN_MESSAGES });
-      c.status(refusedStatus(c, error));
+      const form = refusedForm(c, error, keptValues(values), { messages: SIGN_IN_MESSAGES });
       return c.render(<SignInPage form={form} next={safeReturnPath(values.next)} />, { title: "Sign in", viewer: { kind: "anonymous" } });
     }
   })
   .post("/sign-out", async (c) => {
-    if (c.get("principal")?.via === "cookie") forwardCookies(c, await signOutSession(c));
+    if (c.get("principal")?.via === "cookie") forwardCookies(c, await signOutSession(c.env, authRequest(c)));
     return redirectWithFlash(c, "/sign-in", { kind: "success", text: "You are signed out." });
   });

@@ -5,11 +5,11 @@ import { decideDeviceLoginFor, lookUpDeviceLogin } from "../../services/device-l
 import { EMPTY_FORM, type FormState } from "../../views/components/field";
 import type { DeviceRequest } from "../../views/device-page";
 import { DevicePage } from "../../views/device-page";
-import { renderer, type Viewer } from "../../views/layout";
+import { renderer } from "../../views/layout";
 import { clientAddress } from "../client-address";
 import { redirectWithFlash, takeFlash } from "./flash";
-import { formStateFrom, readForm, refusedStatus } from "./form";
-import { memberViewer, noStore } from "./guards";
+import { readForm, refusedForm } from "./form";
+import { noStore, viewerOf } from "./guards";
 import { signInPathBack } from "./return-path";
 
 interface SignedInEnv extends AppEnv {
@@ -22,12 +22,6 @@ const signedInOnly = createMiddleware<SignedInEnv>(async (c, next) => {
   if (!principal) return c.redirect(signInPathBack(c.req.url), 303);
   await next();
 });
-
-function viewerOf(principal: Principal): Viewer {
-  return principal.org && principal.role
-    ? memberViewer({ user: principal.user, org: principal.org, role: principal.role })
-    : { kind: "no-org", username: principal.user.username };
-}
 
 function renderDevice(c: Context<SignedInEnv>, form: FormState, request: DeviceRequest | null) {
   const principal = c.var.principal;
@@ -47,11 +41,10 @@ export const devicePages = new Hono<SignedInEnv>()
     if (code.trim() === "") return renderDevice(c, EMPTY_FORM, null);
     const values = { code };
     try {
-      const found = await lookUpDeviceLogin(c.env, { userId: c.var.principal.user.id, address: clientAddress(c) }, code);
+      const found = await lookUpDeviceLogin(c.env, c.var.config, { userId: c.var.principal.user.id, address: clientAddress(c) }, code);
       return renderDevice(c, { values, errors: {} }, { clientName: found.clientName, createdAt: found.createdAt.toISOString() });
     } catch (error) {
-      const form = formStateFrom(error, values, { messages: CODE_MESSAGE, fieldOf: (refusal) => (refusal.code === "invalid_code" ? "code" : undefined) });
-      c.status(refusedStatus(c, error));
+      const form = refusedForm(c, error, values, { messages: CODE_MESSAGE, fieldOf: (refusal) => (refusal.code === "invalid_code" ? "code" : undefined) });
       return renderDevice(c, form, null);
     }
   })
@@ -64,15 +57,14 @@ export const devicePages = new Hono<SignedInEnv>()
     }
     const status = values.decision === "deny" ? "denied" : "approved";
     try {
-      const { clientName } = await decideDeviceLoginFor(c.env, { userId: c.var.principal.user.id, address: clientAddress(c) }, values.code, status);
+      const { clientName } = await decideDeviceLoginFor(c.env, c.var.config, { userId: c.var.principal.user.id, address: clientAddress(c) }, values.code, status);
       const text =
         status === "approved"
           ? `Approved: “${clientName}” is signed in as you. You can go back to your terminal.`
           : `Denied: “${clientName}” was not signed in.`;
       return redirectWithFlash(c, "/device", { kind: "success", text });
     } catch (error) {
-      const form = formStateFrom(error, { code: values.code }, { messages: CODE_MESSAGE, fieldOf: (refusal) => (refusal.code === "invalid_code" ? "code" : undefined) });
-      c.status(refusedStatus(c, error));
+      const form = refusedForm(c, error, { code: values.code }, { messages: CODE_MESSAGE, fieldOf: (refusal) => (refusal.code === "invalid_code" ? "code" : undefined) });
       return renderDevice(c, form, null);
     }
   });

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
-import { AppError } from "../../errors";
+import type { ServerErrorStatusCode } from "hono/utils/http-status";
+import { AppError, type ERROR_STATUS, type ErrorCode } from "../../errors";
 import type { FormState } from "../../views/components/field";
 import type { FieldProblem } from "../json-body";
 
@@ -24,13 +25,24 @@ export interface FormErrorOptions {
   fieldOf?: (error: AppError) => string | undefined;
 }
 
+/** The statuses a page answers a refusal with: those of the contract's codes, but the 5xx. */
+export type RefusalStatus = Exclude<(typeof ERROR_STATUS)[ErrorCode], ServerErrorStatusCode>;
+
+/**
+ * The error as a refusal a page shows (in its form or a flash). Anything else, a bug or a 5xx,
+ * is thrown on to the error handler.
+ */
+export function refusalOf(error: unknown): AppError & { status: RefusalStatus } {
+  if (!(error instanceof AppError) || error.status >= 500) throw error;
+  return error as AppError & { status: RefusalStatus };
+}
+
 /**
  * Turns a refusal into what the form shows: validation problems next to their fields, any
- * other refusal next to the field it concerns or above the form. 5xx errors are not turned
- * into form state; they go to the error handler.
+ * other refusal next to the field it concerns or above the form.
  */
-export function formStateFrom(error: unknown, values: Record<string, string>, options: FormErrorOptions = {}): FormState {
-  if (!(error instanceof AppError) || error.status >= 500) throw error;
+export function formStateFrom(refused: unknown, values: Record<string, string>, options: FormErrorOptions = {}): FormState {
+  const error = refusalOf(refused);
   const errors: Record<string, string> = {};
   if (error.code === "invalid_request" && Array.isArray(error.details)) {
     for (const problem of error.details as FieldProblem[]) {
@@ -43,8 +55,14 @@ export function formStateFrom(error: unknown, values: Record<string, string>, op
   return { values, errors, message: error.message };
 }
 
-/** The status a re-rendered form answers with (and Retry-After when throttled). */
-export function refusedStatus(c: Context, error: unknown): 400 | 401 | 403 | 404 | 409 | 413 | 429 {
-  if (error instanceof AppError && error.retryAfterSeconds !== undefined) c.header("Retry-After", String(error.retryAfterSeconds));
-  return (error instanceof AppError ? error.status : 400) as 400 | 401 | 403 | 404 | 409 | 413 | 429;
+/**
+ * A refused form, to render again: its state (formStateFrom), with the refusal's status (and
+ * Retry-After when throttled) set on the answer.
+ */
+export function refusedForm(c: Context, error: unknown, values: Record<string, string>, options: FormErrorOptions = {}): FormState {
+  const form = formStateFrom(error, values, options);
+  const refusal = refusalOf(error);
+  if (refusal.retryAfterSeconds !== undefined) c.header("Retry-After", String(refusal.retryAfterSeconds));
+  c.status(refusal.status);
+  return form;
 }

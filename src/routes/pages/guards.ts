@@ -51,3 +51,11 @@ export const noStore = createMiddleware<AppEnv>(async (c, next) => {
 export function memberViewer(member: Member): Viewer {
   return { kind: "member", username: member.user.username, orgName: member.org.name, role: member.role };
 }
+
+/** The header's viewer for whoever is signed in (member or not), or nobody. */
+export function viewerOf(principal: Principal | null): Viewer {
+  if (!principal) return { kind: "anonymous" };
+  return principal.org && principal.role
+    ? memberViewer({ user: principal.user, org: principal.org, role: principal.role })
+    : { kind: "no-org", username: principal.user.username };
+}

@@ -4,11 +4,11 @@ import { findJobRow, listJobs, listLogLines, toJob } from "../../db/job-queries"
 import { findMembers } from "../../db/org-queries";
 import { JOB_LIMITS } from "../../domain/job";
 import { atLeast } from "../../domain/roles";
-import { orgClient } from "../../durable/org-client";
+import { orgClient } from "../../services/org-client";
 import { AppError } from "../../errors";
 import { JobPage, JobsPage } from "../../views/jobs-page";
 import { renderer } from "../../views/layout";
-import { redirectWithFlash } from "./flash";
+import { actThen } from "./flash";
 import { readForm } from "./form";
 import { memberOnly, noStore, type MemberEnv } from "./guards";
 import { memberPageProps } from "./page-props";
@@ -46,11 +46,8 @@ export const jobPages = new Hono<MemberEnv>()
     const { back } = await readForm(c, ["back"] as const);
     // Only back to one of our own pages.
     const to = back === "/jobs" || /^\/jobs\/[0-9a-z]+$/.test(back) ? back : "/jobs";
-    try {
+    return actThen(c, to, async () => {
       await orgClient(c.env, org.id, { actorId: user.id }).cancelJob({ jobId: c.req.param("jobId") });
-    } catch (error) {
-      if (!(error instanceof AppError) || error.status >= 500) throw error;
-      return redirectWithFlash(c, to, { kind: "error", text: error.message });
-    }
-    return redirectWithFlash(c, to, { kind: "success", text: "The job is cancelled (a running one stops shortly)." });
+      return "The job is cancelled (a running one stops shortly).";
+    });
   });

@@ -3,14 +3,13 @@ import { createDb } from "../../db/client";
 import { listMachines } from "../../db/machine-queries";
 import { machineSchema } from "../../domain/machine";
 import { newAgentToken } from "../machines";
-import { orgClient } from "../../durable/org-client";
-import { AppError } from "../../errors";
+import { orgClient } from "../../services/org-client";
 import { EMPTY_FORM, type FormState } from "../../views/components/field";
 import { renderer } from "../../views/layout";
 import { MachinesPage } from "../../views/machines-page";
 import { parseWith } from "../json-body";
-import { deleteThen, redirectWithFlash } from "./flash";
-import { formStateFrom, readForm, refusedStatus } from "./form";
+import { actThen } from "./flash";
+import { readForm, refusedForm } from "./form";
 import { memberOnly, noStore, type MemberEnv } from "./guards";
 import { memberPageProps, numberField } from "./page-props";
 
@@ -36,17 +35,19 @@ export const machinePages = new Hono<MemberEnv>()
     const values = await readForm(c, ["name", "hostname", "gpus", "shared"] as const);
     try {
       const input = parseWith(machineSchema, { name: values.name, hostname: values.hostname, gpus: numberField(values.gpus), shared: values.shared === "on" });
-      const made = await newAgentToken(c.env);
+      const made = await newAgentToken(c.var.config.codeHashSecret);
       const { machine } = await orgClient(c.env, org.id, { actorId: user.id }).createMachine({ machine: input, agentTokenHash: made.hash });
       // Shown on this answer alone (not through a redirect's cookie): the token is never stored readable.
       return renderMachines(c, EMPTY_FORM, { name: machine.name, agentToken: made.token });
     } catch (error) {
-      const form = formStateFrom(error, values, { messages: MACHINE_MESSAGES });
-      c.status(refusedStatus(c, error));
+      const form = refusedForm(c, error, values, { messages: MACHINE_MESSAGES });
       return renderMachines(c, form);
     }
   })
   .post("/:machineId/delete", (c) => {
     const { user, org } = c.var.member;
-    return deleteThen(c, "/machines", "The machine is deregistered.", () => orgClient(c.env, org.id, { actorId: user.id }).deleteMachine({ resourceId: c.req.param("machineId") }));
+    return actThen(c, "/machines", async () => {
+      await orgClient(c.env, org.id, { actorId: user.id }).deleteMachine({ resourceId: c.req.param("machineId") });
+      return "The machine is deregistered.";
+    });
   });

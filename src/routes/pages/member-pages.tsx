@@ -9,15 +9,14 @@ import { mayCreateCodes, mayRevokeCode, visibleCodeRoles } from "../../domain/jo
 import { mayChangeRole, mayRemove, mayTransfer, type MemberRef } from "../../domain/membership";
 import { roleChangeSchema, transferSchema } from "../../domain/org-profile";
 import { ROLE_LABELS } from "../../domain/roles";
-import { orgClient } from "../../durable/org-client";
-import { AppError } from "../../errors";
+import { orgClient } from "../../services/org-client";
 import { EMPTY_FORM, type FormState } from "../../views/components/field";
 import { renderer } from "../../views/layout";
 import { MembersPage, type CodesView, type MemberRowView, type NewCodeView } from "../../views/members-page";
 import { TransferPage } from "../../views/transfer-page";
 import { parseWith } from "../json-body";
-import { redirectWithFlash } from "./flash";
-import { formStateFrom, readForm, refusedStatus } from "./form";
+import { actThen, flashRefusal, redirectWithFlash } from "./flash";
+import { readForm, refusalOf, refusedForm } from "./form";
 import { memberOnly, noStore, type Member, type MemberEnv } from "./guards";
 import { memberPageProps, numberField } from "./page-props";
 
@@ -86,18 +85,6 @@ async function renderMembers(c: Context<MemberEnv>, extras: { bulk?: FormState; 
   return c.render(<MembersPage members={rows} codes={codes} />, memberPageProps(c, "Members", "members"));
 }
 
-/** A refusal of a one-click action (role, removal, revocation) is said in a flash on the list. */
-async function actThen(c: Context<MemberEnv>, act: () => Promise<string>): Promise<Response> {
-  let done: string;
-  try {
-    done = await act();
-  } catch (error) {
-    if (!(error instanceof AppError) || error.status >= 500) throw error;
-    return redirectWithFlash(c, "/members", { kind: "error", text: error.message });
-  }
-  return redirectWithFlash(c, "/members", { kind: "success", text: done });
-}
-
 /**
  * Puts a mismatch next to the field that was typed wrong. The object already refused the
  * transfer; this only says which of the two names differs.
@@ -126,8 +113,7 @@ export const memberPages = new Hono<MemberEnv>()
       if (!created) throw new Error("createCodes answered no code");
       return renderMembers(c, { newCode: created });
     } catch (error) {
-      if (!(error instanceof AppError) || error.status >= 500) throw error;
-      return redirectWithFlash(c, "/members", { kind: "error", text: error.message });
+      return flashRefusal(c, "/members", error);
     }
   })
   .post("/codes.csv", async (c) => {
@@ -143,14 +129,13 @@ export const memberPages = new Hono<MemberEnv>()
         "Content-Disposition": `attachment; filename="${codesFilename(org.name, clock.now())}"`,
       });
     } catch (error) {
-      const bulk = formStateFrom(error, values, { messages: { count: "Enter a whole number from 1 to 50." } });
-      c.status(refusedStatus(c, error));
+      const bulk = refusedForm(c, error, values, { messages: { count: "Enter a whole number from 1 to 50." } });
       return renderMembers(c, { bulk });
     }
   })
   .post("/codes/:codeId/revoke", (c) => {
     const { user, org } = c.var.member;
-    return actThen(c, async () => {
+    return actThen(c, "/members", async () => {
       await orgClient(c.env, org.id, { actorId: user.id }).revokeCode({ codeId: c.req.param("codeId") });
       return "The code is revoked; it no longer works.";
     });
@@ -158,7 +143,7 @@ export const memberPages = new Hono<MemberEnv>()
   .post("/:userId/role", async (c) => {
     const { user, org } = c.var.member;
     const values = await readForm(c, ["role"] as const);
-    return actThen(c, async () => {
+    return actThen(c, "/members", async () => {
       const { role } = parseWith(roleChangeSchema, values);
       const { member } = await orgClient(c.env, org.id, { actorId: user.id }).changeRole({ targetId: c.req.param("userId"), role });
       return `@${member.username} is now ${role === "admin" ? "an" : "a"} ${ROLE_LABELS[member.role]}.`;
@@ -167,7 +152,7 @@ export const memberPages = new Hono<MemberEnv>()
   .post("/:userId/remove", (c) => {
     const { user, org } = c.var.member;
     const targetId = c.req.param("userId");
-    return actThen(c, async () => {
+    return actThen(c, "/members", async () => {
       const target = await findMember(createDb(c.env.DB), org.id, targetId);
       await orgClient(c.env, org.id, { actorId: user.id }).removeMember({ targetId });
       return `@${target?.username ?? "the member"} is removed from ${org.name}.`;
@@ -188,14 +173,13 @@ export const memberPages = new Hono<MemberEnv>()
     try {
       await orgClient(c.env, member.org.id, { actorId: member.user.id }).transferOwnership({ ...parseWith(transferSchema, values), targetId: values.userId });
     } catch (error) {
-      if (!(error instanceof AppError) || error.status >= 500) throw error;
       // No such member to confirm against: back to the list, saying why.
-      if (!target) return redirectWithFlash(c, "/members", { kind: "error", text: error.message });
+      if (!target) return flashRefusal(c, "/members", error);
+      const refused = refusedForm(c, error, values);
       const form: FormState =
-        error.code === "confirmation_mismatch"
+        refusalOf(error).code === "confirmation_mismatch"
           ? { values, errors: mismatchErrors(member, target, values), message: "Nothing was changed: the names you typed do not match." }
-          : formStateFrom(error, values);
-      c.status(refusedStatus(c, error));
+          : refused;
       return c.render(<TransferPage orgName={member.org.name} target={target} form={form} />, memberPageProps(c, "Transfer ownership", "members"));
     }
     return redirectWithFlash(c, "/members", { kind: "success", text: `@${target?.username ?? "The new Owner"} is now the Owner. You are an Admin.` });

@@ -2,15 +2,15 @@ import { Hono, type Context } from "hono";
 import { createDb } from "../../db/client";
 import { listProjectsWithOwners } from "../../db/project-queries";
 import { createProjectSchema, PROJECT_LIMITS } from "../../domain/project";
-import { orgClient } from "../../durable/org-client";
+import { orgClient } from "../../services/org-client";
 import { AppError } from "../../errors";
 import { uploadArchive } from "../../services/project-archive";
 import { EMPTY_FORM, type FormState } from "../../views/components/field";
 import { renderer } from "../../views/layout";
 import { ProjectsPage } from "../../views/projects-page";
 import { parseWith } from "../json-body";
-import { redirectWithFlash } from "./flash";
-import { formStateFrom, readForm, refusedStatus } from "./form";
+import { actThen, redirectWithFlash } from "./flash";
+import { readForm, refusedForm } from "./form";
 import { memberOnly, noStore, type MemberEnv } from "./guards";
 import { memberPageProps } from "./page-props";
 
@@ -23,17 +23,6 @@ async function renderProjects(c: Context<MemberEnv>, form: FormState) {
   const { user, org } = c.var.member;
   const projects = await listProjectsWithOwners(createDb(c.env.DB), org.id);
   return c.render(<ProjectsPage projects={projects} orgId={org.id} viewerId={user.id} form={form} />, memberPageProps(c, "Projects", "projects"));
-}
-
-/** A refused action (gone already, not yours, too large) is said in a flash on the list. */
-async function actThen(c: Context<MemberEnv>, done: string, act: () => Promise<unknown>) {
-  try {
-    await act();
-  } catch (error) {
-    if (!(error instanceof AppError) || error.status >= 500) throw error;
-    return redirectWithFlash(c, "/projects", { kind: "error", text: error.message });
-  }
-  return redirectWithFlash(c, "/projects", { kind: "success", text: done });
 }
 
 /**
@@ -66,19 +55,23 @@ export const projectPages = new Hono<MemberEnv>()
       const { project } = await orgClient(c.env, org.id, { actorId: user.id }).createProject({ project: input });
       return redirectWithFlash(c, "/projects", { kind: "success", text: `Project ${project.name} is created.` });
     } catch (error) {
-      const form = formStateFrom(error, values, { messages: MESSAGES, fieldOf: (e) => (e.code === "conflict" ? "name" : undefined) });
-      c.status(refusedStatus(c, error));
+      const form = refusedForm(c, error, values, { messages: MESSAGES, fieldOf: (e) => (e.code === "conflict" ? "name" : undefined) });
       return renderProjects(c, form);
     }
   })
   .post("/:projectId/archive", (c) => {
     const { user, org } = c.var.member;
-    return actThen(c, "The archive is uploaded.", async () => {
+    // A refused upload (gone already, not yours, too large) is said in a flash on the list.
+    return actThen(c, "/projects", async () => {
       const file = await archiveFile(c);
       await uploadArchive(c.env, { orgId: org.id, actorId: user.id, projectId: c.req.param("projectId"), body: file.stream(), length: file.size });
+      return "The archive is uploaded.";
     });
   })
   .post("/:projectId/delete", (c) => {
     const { user, org } = c.var.member;
-    return actThen(c, "The project is deleted.", () => orgClient(c.env, org.id, { actorId: user.id }).deleteProject({ projectId: c.req.param("projectId") }));
+    return actThen(c, "/projects", async () => {
+      await orgClient(c.env, org.id, { actorId: user.id }).deleteProject({ projectId: c.req.param("projectId") });
+      return "The project is deleted.";
+    });
   });

@@ -3,14 +3,14 @@ import { createDb } from "../../db/client";
 import { findOrg } from "../../db/org-queries";
 import { mayLeave, mayManageOrg } from "../../domain/membership";
 import { PROFILE_FIELDS, profilePatchSchema } from "../../domain/org-profile";
-import { orgClient } from "../../durable/org-client";
+import { orgClient } from "../../services/org-client";
 import { AppError } from "../../errors";
 import { EMPTY_FORM, type FormState } from "../../views/components/field";
 import { renderer } from "../../views/layout";
 import { SettingsPage } from "../../views/settings-page";
 import { parseWith } from "../json-body";
-import { redirectWithFlash } from "./flash";
-import { formStateFrom, readForm, refusedStatus } from "./form";
+import { actThen, redirectWithFlash } from "./flash";
+import { readForm, refusedForm } from "./form";
 import { memberOnly, noStore, type MemberEnv } from "./guards";
 import { memberPageProps } from "./page-props";
 
@@ -49,18 +49,19 @@ export const settingsPages = new Hono<MemberEnv>()
       await orgClient(c.env, org.id, { actorId: user.id }).updateProfile({ patch: parseWith(profilePatchSchema, values) });
       return redirectWithFlash(c, "/settings", { kind: "success", text: "The profile is saved." });
     } catch (error) {
-      const form = formStateFrom(error, values, { messages: PROFILE_MESSAGES });
-      c.status(refusedStatus(c, error));
+      const form = refusedForm(c, error, values, { messages: PROFILE_MESSAGES });
       return renderSettings(c, form);
     }
   })
-  .post("/leave", async (c) => {
+  .post("/leave", (c) => {
     const { user, org } = c.var.member;
-    try {
-      await orgClient(c.env, org.id, { actorId: user.id }).leave({});
-    } catch (error) {
-      if (!(error instanceof AppError) || error.status >= 500) throw error;
-      return redirectWithFlash(c, "/settings", { kind: "error", text: error.message });
-    }
-    return redirectWithFlash(c, "/setup", { kind: "success", text: `You left ${org.name}.` });
+    return actThen(
+      c,
+      "/settings",
+      async () => {
+        await orgClient(c.env, org.id, { actorId: user.id }).leave({});
+        return `You left ${org.name}.`;
+      },
+      "/setup",
+    );
   });

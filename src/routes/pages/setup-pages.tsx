@@ -3,17 +3,17 @@ import { newId } from "../../domain/ids";
 import { redeemCodeSchema } from "../../domain/join-code";
 import { createOrgSchema } from "../../domain/org-profile";
 import { ROLE_LABELS } from "../../domain/roles";
-import { orgClient } from "../../durable/org-client";
-import type { Challenge } from "../../durable/join-gate";
-import { redeemJoinCode } from "../../durable/redemption";
+import { orgClient } from "../../services/org-client";
+import type { Challenge } from "../../services/join-gate";
+import { redeemJoinCode } from "../../services/redemption";
 import { AppError } from "../../errors";
 import { EMPTY_FORM, type FormState } from "../../views/components/field";
 import { renderer } from "../../views/layout";
 import { SetupPage } from "../../views/setup-page";
 import { clientAddress } from "../client-address";
 import { parseWith } from "../json-body";
-import { redirectWithFlash, takeFlash } from "./flash";
-import { formStateFrom, readForm, refusedStatus } from "./form";
+import { flashRefusal, redirectWithFlash, takeFlash } from "./flash";
+import { readForm, refusedForm } from "./form";
 import { noStore, withoutOrgOnly, type NoOrgEnv } from "./guards";
 
 function renderSetup(c: Context<NoOrgEnv>, forms: { create?: FormState; join?: FormState; challenge?: Challenge }) {
@@ -32,8 +32,8 @@ function challengeOf(error: unknown): Challenge {
 }
 
 /** Someone who joined or created an org meanwhile (another tab) is simply taken there. */
-function alreadyInOrg(c: Context, error: unknown): Response | null {
-  return error instanceof AppError && error.code === "already_in_org" ? redirectWithFlash(c, "/", { kind: "error", text: error.message }) : null;
+function joinedMeanwhile(error: unknown): boolean {
+  return error instanceof AppError && error.code === "already_in_org";
 }
 
 /** The field Turnstile's widget adds to the form it sits in. */
@@ -50,10 +50,8 @@ export const setupPages = new Hono<NoOrgEnv>()
       const { org } = await orgClient(c.env, newId(), { actorId: user.id }).createOrg({ profile: parseWith(createOrgSchema, values) });
       return redirectWithFlash(c, "/", { kind: "success", text: `${org.name} is ready. You are its Owner.` });
     } catch (error) {
-      const moved = alreadyInOrg(c, error);
-      if (moved) return moved;
-      const create = formStateFrom(error, values, { messages: { name: "Enter a name of 1 to 100 characters." } });
-      c.status(refusedStatus(c, error));
+      if (joinedMeanwhile(error)) return flashRefusal(c, "/", error);
+      const create = refusedForm(c, error, values, { messages: { name: "Enter a name of 1 to 100 characters." } });
       return renderSetup(c, { create });
     }
   })
@@ -64,16 +62,14 @@ export const setupPages = new Hono<NoOrgEnv>()
     try {
       const { code } = parseWith(redeemCodeSchema, values);
       const who = { userId: user.id, username: user.username, inOrg: false, address: clientAddress(c), turnstileToken };
-      const joined = await redeemJoinCode(c.env, who, code, (promise) => c.executionCtx.waitUntil(promise));
+      const joined = await redeemJoinCode(c.env, c.var.config, who, code, (promise) => c.executionCtx.waitUntil(promise));
       return redirectWithFlash(c, "/", { kind: "success", text: `You joined ${joined.org.name} as ${joined.role === "admin" ? "an" : "a"} ${ROLE_LABELS[joined.role]}.` });
     } catch (error) {
-      const moved = alreadyInOrg(c, error);
-      if (moved) return moved;
-      const join = formStateFrom(error, values, {
+      if (joinedMeanwhile(error)) return flashRefusal(c, "/", error);
+      const join = refusedForm(c, error, values, {
         messages: { code: "Enter the 8 digits of the code, like 1234-5678." },
         fieldOf: (refusal) => (refusal.code === "invalid_code" ? "code" : undefined),
       });
-      c.status(refusedStatus(c, error));
       return renderSetup(c, { join, challenge: challengeOf(error) });
     }
   });

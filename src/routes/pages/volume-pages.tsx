@@ -4,7 +4,7 @@ import { listFiles, usedBytes } from "../../db/volume-file-queries";
 import { findVolume, listVolumes, type VolumeRecord } from "../../db/volume-queries";
 import { checkPath, decodeCursor, encodeCursor, MIB, parseContentLength, pathToUrl } from "../../domain/volume-file";
 import { volumeSchema } from "../../domain/volume";
-import { orgClient } from "../../durable/org-client";
+import { orgClient } from "../../services/org-client";
 import { AppError } from "../../errors";
 import { EMPTY_FORM, type FormState } from "../../views/components/field";
 import { renderer } from "../../views/layout";
@@ -12,8 +12,8 @@ import { VolumesPage } from "../../views/volumes-page";
 import { deleteFile, deleteVolumeBlobs, putFile } from "../../services/volume-files";
 import { VolumeFilesPage } from "../../views/volume-files-page";
 import { parseWith } from "../json-body";
-import { deleteThen, redirectWithFlash } from "./flash";
-import { formStateFrom, readForm, refusedStatus } from "./form";
+import { actThen, redirectWithFlash } from "./flash";
+import { readForm, refusalOf, refusedForm, type RefusalStatus } from "./form";
 import { memberOnly, noStore, type MemberEnv } from "./guards";
 import { memberPageProps, numberField } from "./page-props";
 
@@ -74,8 +74,7 @@ export const volumePages = new Hono<MemberEnv>()
       const { volume } = await orgClient(c.env, org.id, { actorId: user.id }).createVolume({ volume: input });
       return redirectWithFlash(c, "/volumes", { kind: "success", text: `Volume ${volume.name} is created.` });
     } catch (error) {
-      const form = formStateFrom(error, values, { messages: VOLUME_MESSAGES });
-      c.status(refusedStatus(c, error));
+      const form = refusedForm(c, error, values, { messages: VOLUME_MESSAGES });
       return renderVolumes(c, form);
     }
   })
@@ -84,7 +83,7 @@ export const volumePages = new Hono<MemberEnv>()
     const { user, org } = c.var.member;
     const volume = await ownVolume(c);
     const back = `/volumes/${encodeURIComponent(volume.id)}`;
-    const refuse = (field: "file" | "path", message: string, status: 400 | 409 | 413, path = "") => {
+    const refuse = (field: "file" | "path", message: string, status: RefusalStatus, path = "") => {
       c.status(status);
       return renderVolumeFiles(c, volume, { values: { path }, errors: { [field]: message } });
     };
@@ -102,8 +101,8 @@ export const volumePages = new Hono<MemberEnv>()
       const { created } = await putFile(c.env, { orgId: org.id, actorId: user.id }, { volumeId: volume.id, path, size: file.size, expectedSha256: null, body: file.stream() });
       return redirectWithFlash(c, back, { kind: "success", text: `${path} is ${created ? "uploaded" : "replaced"}.` });
     } catch (error) {
-      if (!(error instanceof AppError) || error.status >= 500) throw error;
-      return refuse("file", error.message, error.status === 409 ? 409 : 400, typed);
+      const refusal = refusalOf(error);
+      return refuse("file", refusal.message, refusal.status === 409 ? 409 : 400, typed);
     }
   })
   .post("/:volumeId/files/delete", async (c) => {
@@ -111,12 +110,16 @@ export const volumePages = new Hono<MemberEnv>()
     const volume = await ownVolume(c);
     const path = c.req.query("path") ?? "";
     const back = `/volumes/${encodeURIComponent(volume.id)}`;
-    return deleteThen(c, back, `${path} is deleted.`, () => deleteFile(c.env, { orgId: org.id, actorId: user.id }, volume.id, path));
+    return actThen(c, back, async () => {
+      await deleteFile(c.env, { orgId: org.id, actorId: user.id }, volume.id, path);
+      return `${path} is deleted.`;
+    });
   })
   .post("/:volumeId/delete", (c) => {
     const { user, org } = c.var.member;
-    return deleteThen(c, "/volumes", "The volume is deleted.", async () => {
+    return actThen(c, "/volumes", async () => {
       const { deleted, multiparts } = await orgClient(c.env, org.id, { actorId: user.id }).deleteVolume({ volumeId: c.req.param("volumeId") });
       await deleteVolumeBlobs(c.env, deleted, multiparts);
+      return "The volume is deleted.";
     });
   });

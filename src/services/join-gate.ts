@@ -1,9 +1,9 @@
 import { clock } from "../clock";
-import { loadConfig } from "../config";
+import type { Config } from "../config";
 import { isOldEnough } from "../domain/known-account";
 import { THROTTLES, type ThrottleDecision } from "../domain/throttle";
 import { logOperatorEvent } from "../operator-log";
-import { verifyTurnstile } from "../services/turnstile";
+import { verifyTurnstile } from "./turnstile";
 import { sharedBudget, throttleFor, type Throttle } from "./throttle-client";
 
 /** The human check a refused attempt may pass instead (Turnstile's public site key). */
@@ -67,6 +67,7 @@ function admitted(held: Held[], onFailure: () => Promise<unknown>): Admission {
  */
 export async function admitRedemption(
   env: Env,
+  config: Config,
   who: { userId: string; address: string; turnstileToken?: string | undefined },
   accountCreatedAt: () => Promise<number | null>,
 ): Promise<Admission> {
@@ -109,7 +110,7 @@ export async function admitRedemption(
   }
   await release(asKnown);
 
-  const challenge = loadConfig(env).turnstile;
+  const challenge = config.turnstile;
   if (challenge && lockdownDecision.allowed && who.turnstileToken && (await verifyTurnstile(challenge.secret, who.turnstileToken, who.address))) {
     return admitted([...personal, lockdown], countGlobally);
   }

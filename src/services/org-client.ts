@@ -1,8 +1,8 @@
 import { newId } from "../domain/ids";
 import { AppError } from "../errors";
 import { timed } from "../request-timing";
-import type { CommandInput, CommandResult } from "./command";
-import type { OrgObject } from "./org-object";
+import type { CommandInput, CommandResult } from "../durable/command";
+import type { OrgObject } from "../durable/org-object";
 
 type OrgStub = DurableObjectStub<OrgObject>;
 

@@ -1,10 +1,10 @@
 import { clock } from "../clock";
-import { loadConfig } from "../config";
+import type { Config } from "../config";
 import { createDb } from "../db/client";
 import { accountCreatedAt, findLiveCodeByHash } from "../db/join-code-queries";
 import { keyedHash } from "../domain/keyed-hash";
 import { AppError } from "../errors";
-import type { Redemption } from "./join-code-commands";
+import type { Redemption } from "../durable/join-code-commands";
 import { admitRedemption } from "./join-gate";
 import { orgClient } from "./org-client";
 
@@ -27,6 +27,7 @@ export interface Redeemer {
  */
 export async function redeemJoinCode(
   env: Env,
+  config: Config,
   who: Redeemer,
   digits: string,
   waitUntil: (promise: Promise<unknown>) => void,
@@ -36,8 +37,8 @@ export async function redeemJoinCode(
 
   const db = createDb(env.DB);
   const [admission, found] = await Promise.all([
-    admitRedemption(env, who, () => accountCreatedAt(db, who.userId)),
-    keyedHash(loadConfig(env).codeHashSecret, digits).then((hash) => findLiveCodeByHash(db, hash, new Date(clock.now()))),
+    admitRedemption(env, config, who, () => accountCreatedAt(db, who.userId)),
+    keyedHash(config.codeHashSecret, digits).then((hash) => findLiveCodeByHash(db, hash, new Date(clock.now()))),
   ]);
   if (!admission.admitted) {
     const { retryAfterSeconds, challenge } = admission;

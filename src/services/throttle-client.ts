@@ -19,7 +19,6 @@ export function throttleFor(env: Env, rule: ThrottleRule, key: string) {
   const limits = { limit: rule.limit, windowMs: rule.windowMs };
   return {
     reserve: (): Promise<ThrottleDecision> => timed<ThrottleDecision>("throttle", () => stub.reserve(key, limits)),
-    check: () => timed("throttle", () => stub.check(key, limits)),
     record: (): Promise<number> => timed<number>("throttle", () => stub.record(key, limits)),
     forgive: (ticket: string): Promise<void> => timed<void>("throttle", () => stub.forgive(key, ticket)),
   };
