@@ -107,13 +107,18 @@ export async function decideUpdateProfile(db: Db, input: UpdateProfileInput, at:
 }
 
 export async function decideChangeRole(db: Db, input: ChangeRoleInput, at: Date): Promise<Decision<{ member: MemberWithMachines }>> {
-  const [org, members] = await Promise.all([findOrg(db, input.orgId), findMembers(db, input.orgId, [input.actorId, input.targetId])]);
+  // The target's machines (for the answer) are read beside the rest, not after: one round trip.
+  const [org, members, machines] = await Promise.all([
+    findOrg(db, input.orgId),
+    findMembers(db, input.orgId, [input.actorId, input.targetId]),
+    listMemberMachines(db, input.orgId, input.targetId),
+  ]);
   const actor = members.get(input.actorId);
   const target = members.get(input.targetId) ?? null;
   if (!org || !actor) return refuse("not_found", NOT_MEMBER);
   const refusal = refused(mayChangeRole(actor, target));
   if (refusal) return refusal;
-  const member = { ...target!, role: input.role, machines: await listMemberMachines(db, org.id, target!.userId) };
+  const member = { ...target!, role: input.role, machines };
   if (target!.role === input.role) return { ok: true, statements: [], value: { member } };
   const [auditId] = auditIds(at, 1);
   const statements = [
