@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { api } from "../support/client";
+import { useFastWorker } from "../support/fast-worker";
 import { signUpWithToken, type UserWithToken } from "../support/factories";
 import { commandSequence, resolve } from "./generators";
 import { joinWithCode } from "../support/join";
@@ -19,6 +20,7 @@ const POOL_SIZE = 5;
 let pool: UserWithToken[] = [];
 
 beforeAll(async () => {
+  useFastWorker();
   pool = await Promise.all(Array.from({ length: POOL_SIZE }, (_, i) => signUpWithToken(`m${i}_`)));
 }, 60_000);
 

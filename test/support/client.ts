@@ -18,6 +18,15 @@ export interface ApiResponse<T = any> {
   body: T;
 }
 
+/** How a request reaches the Worker; by default through its `exports` binding, as another Worker would call it. */
+export type Transport = (request: Request) => Promise<Response>;
+let transport: Transport = (request) => exports.default.fetch(request);
+
+/** Sends every later `api()` request of this test file through `next`. */
+export function sendRequestsThrough(next: Transport): void {
+  transport = next;
+}
+
 /** Calls the Worker like a client would: JSON in, JSON (or text) out. */
 export async function api<T = any>(path: string, options: ApiOptions = {}): Promise<ApiResponse<T>> {
   const method = options.method ?? (options.body === undefined ? "GET" : "POST");
@@ -29,11 +38,13 @@ export async function api<T = any>(path: string, options: ApiOptions = {}): Prom
     if (!headers.has("Origin") && method !== "GET") headers.set("Origin", ORIGIN);
   }
   if (as && "token" in as) headers.set("Authorization", `Bearer ${as.token}`);
-  const response = await exports.default.fetch(`${ORIGIN}${path}`, {
-    method,
-    headers,
-    body: options.body === undefined ? undefined : typeof options.body === "string" ? options.body : JSON.stringify(options.body),
-  });
+  const response = await transport(
+    new Request(`${ORIGIN}${path}`, {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : typeof options.body === "string" ? options.body : JSON.stringify(options.body),
+    }),
+  );
   const text = await response.text();
   let body: any = text;
   if (response.headers.get("Content-Type")?.includes("application/json")) body = JSON.parse(text);
