@@ -1,7 +1,9 @@
 #!/usr/bin/env sh
 # Runs the organization model-based test with 10,000 random command sequences (npm test runs 200),
-# split over MODEL_SHARDS processes (default 2: each has its own workerd, D1 and users, so the
-# shards are independent runs of the same property with different seeds).
+# split over MODEL_SHARDS processes, each its own workerd, D1 and users (independent runs of the
+# same property with different seeds). Default: at least 2 (both cores), and at most 2,500
+# sequences a shard: every org is a new Durable Object whose SQLite files stay open, and one
+# workerd ran out of file handles (SQLITE_CANTOPEN, ulimit -n 20000) after ~4,500 sequences.
 #   VITE_MODEL_RUNS=<n>      total sequences (default 10000)
 #   VITE_MODEL_SEED=<n>      replays the seed a failing shard reported (runs one shard)
 #   VITE_MODEL_MINUTES=<m>   stops after m minutes and reports how many sequences ran
@@ -9,7 +11,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 RUNS="${VITE_MODEL_RUNS:-10000}"
-SHARDS="${MODEL_SHARDS:-2}"
+SHARDS="${MODEL_SHARDS:-$(( (RUNS + 2499) / 2500 > 2 ? (RUNS + 2499) / 2500 : 2 ))}"
 if [ -n "${VITE_MODEL_SEED:-}" ]; then SHARDS=1; fi
 BASE="${VITE_MODEL_SEED:-$(od -An -N3 -tu4 /dev/urandom | tr -d ' ')}"
 LOGS="$(mktemp -d)"
