@@ -1,24 +1,14 @@
 import { env } from "cloudflare:workers";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { clock } from "../../src/clock";
 import { USER_CODE_ALPHABET } from "../../src/domain/device-login";
 import { ORIGIN, api } from "../support/client";
 import { signUp, tokenFor } from "../support/factories";
 import { approve, deny, poll, startLogin } from "./helpers";
+import { frozenClock, restoreClockAfterEach } from "../support/clock";
 
-const realNow = clock.now;
-afterEach(() => {
-  clock.now = realNow;
-});
+restoreClockAfterEach();
 
-/** Freezes the clock at `start` and returns a way to move it forward. */
-function frozenClock(start = Date.now()) {
-  let now = start;
-  clock.now = () => now;
-  return (seconds: number) => {
-    now += seconds * 1000;
-  };
-}
 
 describe("POST /api/device/code", () => {
   it("answers the codes, the verification URIs of the app's own origin, expiresIn 600 and interval 5", async () => {
@@ -81,12 +71,12 @@ describe("POST /api/device/token", () => {
     const advance = frozenClock();
     const grant = await startLogin("fast poller");
     expect((await poll(grant.deviceCode)).body.error.code).toBe("authorization_pending");
-    advance(4);
+    advance(4_000);
     expect((await poll(grant.deviceCode)).body.error.code).toBe("slow_down");
     // The interval is now 10 s, counted from the slow poll.
-    advance(9);
+    advance(9_000);
     expect((await poll(grant.deviceCode)).body.error.code).toBe("slow_down");
-    advance(15);
+    advance(15_000);
     expect((await poll(grant.deviceCode)).body.error.code).toBe("authorization_pending");
   });
 
@@ -94,7 +84,7 @@ describe("POST /api/device/token", () => {
     const advance = frozenClock();
     const grant = await startLogin("steady poller");
     expect((await poll(grant.deviceCode)).body.error.code).toBe("authorization_pending");
-    advance(5);
+    advance(5_000);
     expect((await poll(grant.deviceCode)).body.error.code).toBe("authorization_pending");
   });
 
@@ -106,11 +96,11 @@ describe("POST /api/device/token", () => {
     const approved = await approve(grant.userCode, user.cookie);
     expect(approved.status).toBe(200);
     expect(approved.body).toEqual({ clientName: "cohort CLI on laptop" });
-    advance(5);
+    advance(5_000);
     const response = await poll(grant.deviceCode);
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ token: expect.stringMatching(/^coh_[0-9a-z]{32}$/), tokenId: expect.any(String), user: { id: user.id, username: user.username } });
-    advance(5);
+    advance(5_000);
     const again = await poll(grant.deviceCode);
     expect(again.status).toBe(400);
     expect(again.body.error.code).toBe("expired_token");
@@ -153,7 +143,7 @@ describe("POST /api/device/token", () => {
     const grants = await Promise.all([startLogin("a"), startLogin("b")]);
     const grant = grants[0]!;
     await approve(grant.userCode, user.cookie);
-    advance(60);
+    advance(60_000);
     const { mintDeviceToken } = await import("../../src/db/device-login-queries");
     const { createDb } = await import("../../src/db/client");
     const db = createDb(env.DB);
@@ -184,7 +174,7 @@ describe("POST /api/device/token", () => {
     const pending = await startLogin("slow person");
     const approved = await startLogin("late poller");
     await approve(approved.userCode, user.cookie);
-    advance(600);
+    advance(600_000);
     for (const grant of [pending, approved]) {
       const response = await poll(grant.deviceCode);
       expect(response.status).toBe(400);
@@ -231,7 +221,7 @@ describe("POST /api/device/approve", () => {
     const expired = await startLogin("expired");
     expect((await approve(decided.userCode, user.cookie)).status).toBe(200);
     expect((await deny(denied.userCode, user.cookie)).status).toBe(200);
-    advance(600);
+    advance(600_000);
     for (const code of ["BBBB-BBBB", "not a code", decided.userCode, denied.userCode, expired.userCode]) {
       const response = await approve(code, user.cookie);
       expect(response.status).toBe(404);

@@ -1,14 +1,12 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { clock } from "../../src/clock";
 import { api } from "../support/client";
 import { signUp } from "../support/factories";
 import { page } from "../pages/page-client";
 import { approve, startLogin } from "./helpers";
+import { restoreClockAfterEach } from "../support/clock";
 
-const realNow = clock.now;
-afterEach(() => {
-  clock.now = realNow;
-});
+restoreClockAfterEach();
 
 describe("guessing user codes", () => {
   it("allows 10 failed tries per account in 15 minutes, then answers 429 rate_limited with Retry-After even for a good code", async () => {

@@ -1,16 +1,14 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { clock } from "../../src/clock";
 import { shardOf } from "../../src/domain/shard";
 import { THROTTLE_SHARDS, throttleFor, throttleObject } from "../../src/services/throttle-client";
+import { restoreClockAfterEach } from "../support/clock";
 
 const rule = { name: "test:shard", limit: 3, windowMs: 60_000 };
 
-const realNow = clock.now;
-afterEach(() => {
-  clock.now = realNow;
-});
+restoreClockAfterEach();
 
 /** Two distinct keys that hash to the same shard, with a prefix so each test has its own. */
 function sameShardPair(prefix: string): [string, string] {

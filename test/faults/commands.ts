@@ -1,6 +1,6 @@
 import { expect } from "vitest";
 import { api, type ApiOptions } from "../support/client";
-import { orgSnapshot } from "../model/invariants";
+import { orgSnapshot } from "../support/org-state";
 import type { FaultOrg } from "./org-fixture";
 
 export type Snapshot = Awaited<ReturnType<typeof orgSnapshot>>;

@@ -3,11 +3,12 @@ import { describe, expect, it } from "vitest";
 
 // Each test signs its people up (password hashing) and builds its org through the API.
 const SLOW = 30_000;
-import { orgSnapshot } from "../model/invariants";
+import { orgSnapshot } from "../support/org-state";
 import { unique } from "../support/factories";
 import { MUTATIONS, send } from "./commands";
 import { injectCommitFault } from "./faulty-d1";
-import { expectInvariants, faultOrg, type FaultOrg } from "./org-fixture";
+import { expectInvariants } from "../support/invariants";
+import { faultOrg, type FaultOrg } from "./org-fixture";
 
 const injected = () => {
   throw new Error("injected D1 failure");

@@ -4,12 +4,13 @@ import { describe, expect, it } from "vitest";
 
 // Each test signs its people up (password hashing) and builds its org through the API.
 const SLOW = 30_000;
-import { orgSnapshot } from "../model/invariants";
+import { orgSnapshot } from "../support/org-state";
 import { api } from "../support/client";
 import { unique } from "../support/factories";
 import { MUTATIONS, send } from "./commands";
 import { gate, injectCommitFault } from "./faulty-d1";
-import { expectInvariants, faultOrg } from "./org-fixture";
+import { expectInvariants } from "../support/invariants";
+import { faultOrg } from "./org-fixture";
 
 const removal = MUTATIONS.find((spec) => spec.name === "removing a User")!;
 const transfer = MUTATIONS.find((spec) => spec.name === "transferring ownership")!;

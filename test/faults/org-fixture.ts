@@ -1,34 +1,27 @@
 import { expect } from "vitest";
 import { api } from "../support/client";
-import { signUp, tokenFor, unique } from "../support/factories";
-import { invariantViolations } from "../model/invariants";
-import { joinWithCode } from "../model/join";
-import type { PoolUser } from "../model/real-world";
+import { signUpWithToken, unique, type UserWithToken } from "../support/factories";
+import { joinWithCode } from "../support/join";
 
 export interface FaultOrg {
   orgId: string;
   orgName: string;
-  owner: PoolUser;
-  admins: PoolUser[];
-  users: PoolUser[];
+  owner: UserWithToken;
+  admins: UserWithToken[];
+  users: UserWithToken[];
   /** Volume ids per user id, made through the API. */
   volumes: Map<string, string[]>;
 }
 
-async function member(): Promise<PoolUser> {
-  const user = await signUp({ username: unique("f") });
-  return { ...user, token: await tokenFor(user) };
-}
-
 /** An org made through the public API: an Owner, Admins and Users joined by code, each with volumes and a machine. */
 export async function faultOrg(options: { admins?: number; users?: number; volumesEach?: number } = {}): Promise<FaultOrg> {
-  const owner = await member();
+  const owner = await signUpWithToken("f");
   const orgName = unique("Fault Lab ");
   const created = await api("/api/orgs", { body: { name: orgName }, as: owner.token });
   expect(created.status).toBe(201);
   const orgId: string = created.body.org.id;
-  const admins = await Promise.all(Array.from({ length: options.admins ?? 1 }, member));
-  const users = await Promise.all(Array.from({ length: options.users ?? 1 }, member));
+  const admins = await Promise.all(Array.from({ length: options.admins ?? 1 }, () => signUpWithToken("f")));
+  const users = await Promise.all(Array.from({ length: options.users ?? 1 }, () => signUpWithToken("f")));
   for (const admin of admins) expect((await joinWithCode(owner, orgId, admin, "admin")).status).toBe(200);
   for (const user of users) expect((await joinWithCode(owner, orgId, user, "user")).status).toBe(200);
   const volumes = new Map<string, string[]>();
@@ -43,8 +36,4 @@ export async function faultOrg(options: { admins?: number; users?: number; volum
     volumes.set(person.id, ids);
   }
   return { orgId, orgName, owner, admins, users, volumes };
-}
-
-export async function expectInvariants(): Promise<void> {
-  expect(await invariantViolations()).toEqual([]);
 }

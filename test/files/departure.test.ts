@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { api } from "../support/client";
+import { api, raw } from "../support/client";
 import { orgWith } from "../support/org-factories";
 import type { TestUser } from "../support/factories";
-import { bytes, createVolume, fileUrl, filesUrl, putFile, raw, uploadsUrl } from "./helpers";
+import { bytes } from "../support/bytes";
+import { createVolume, fileUrl, filesUrl, putFile, uploadsUrl } from "../support/volume-files";
 
 async function depart(how: "remove" | "leave", orgId: string, owner: TestUser, member: TestUser) {
   const response =

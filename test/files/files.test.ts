@@ -1,8 +1,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api } from "../support/client";
+import { api, raw } from "../support/client";
 import { orgWith } from "../support/org-factories";
-import { bytes, contentDigest, createVolume, fileUrl, filesUrl, putFile, raw, sha256Hex, uploadsUrl } from "./helpers";
+import { bytes, contentDigest, sha256Hex } from "../support/bytes";
+import { createVolume, fileUrl, filesUrl, putFile, uploadsUrl } from "../support/volume-files";
 
 const GIB = 2 ** 30;
 

@@ -1,9 +1,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { purgeExpired } from "../../src/services/retention";
-import { api } from "../support/client";
+import { api, raw } from "../support/client";
 import { orgWith } from "../support/org-factories";
-import { bytes, createVolume, fileUrl, filesUrl, putFile, raw, uploadsUrl } from "./helpers";
+import { bytes } from "../support/bytes";
+import { createVolume, fileUrl, filesUrl, putFile, uploadsUrl } from "../support/volume-files";
 
 /** The contract's order: UTF-8 bytes of the path (not JavaScript's UTF-16 code units). */
 function byUtf8(a: string, b: string): number {

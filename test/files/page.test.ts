@@ -1,9 +1,10 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, ORIGIN } from "../support/client";
+import { api, ORIGIN, raw } from "../support/client";
 import { orgWith } from "../support/org-factories";
 import { buttons, page } from "../pages/page-client";
-import { bytes, createVolume, fileUrl, putFile, raw } from "./helpers";
+import { bytes } from "../support/bytes";
+import { createVolume, fileUrl, putFile } from "../support/volume-files";
 
 /** The upload form as a browser posts it: multipart/form-data with the file and the optional path. */
 async function uploadForm(volumeId: string, cookie: string, file: File, path = "") {

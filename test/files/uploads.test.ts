@@ -1,15 +1,14 @@
 import { env } from "cloudflare:workers";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { clock } from "../../src/clock";
 import { purgeExpired } from "../../src/services/retention";
-import { api } from "../support/client";
+import { api, raw } from "../support/client";
 import { orgWith } from "../support/org-factories";
-import { bytes, createVolume, fileUrl, MIB, putFile, raw, sha256Hex, uploadsUrl } from "./helpers";
+import { bytes, MIB, sha256Hex } from "../support/bytes";
+import { createVolume, fileUrl, putFile, uploadsUrl } from "../support/volume-files";
+import { restoreClockAfterEach } from "../support/clock";
 
-const realNow = clock.now;
-afterEach(() => {
-  clock.now = realNow;
-});
+restoreClockAfterEach();
 
 function concat(...chunks: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { api } from "../support/client";
+import { api, raw } from "../support/client";
 import { orgWith } from "../support/org-factories";
-import { bytes, createVolume, fileUrl, putFile, raw, sha256Hex } from "../files/helpers";
+import { bytes, sha256Hex } from "../support/bytes";
+import { createVolume, fileUrl, putFile } from "../support/volume-files";
 import { claim, finish, projectWithArchive, registerMachine, submitOk } from "./helpers";
 
 const agentFiles = (jobId: string, volumeId: string) => `/api/agent/jobs/${jobId}/volumes/${volumeId}/files`;

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { api, type Credential } from "../support/client";
+import { sha256Hex } from "../support/bytes";
 import { unique } from "../support/factories";
 
 /** A project with an archive, written straight to D1 and R2 (projects are built on their own branch). */
@@ -7,7 +8,7 @@ export async function projectWithArchive(orgId: string, ownerId: string, bytes =
   const id = unique("proj");
   const key = `orgs/${orgId}/projects/${id}/archives/${unique("a")}`;
   const data = new TextEncoder().encode(bytes);
-  const sha256 = [...new Uint8Array(await crypto.subtle.digest("SHA-256", data))].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const sha256 = await sha256Hex(data);
   await env.BLOBS.put(key, data);
   await env.DB.prepare(
     "INSERT INTO project (id, org_id, owner_id, name, name_key, description, archive_key, archive_size, archive_sha256, archive_uploaded_at, created_at) VALUES (?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?)",

@@ -1,25 +1,15 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { clock } from "../../src/clock";
 import type { OrgObject } from "../../src/durable/org-object";
 import { api } from "../support/client";
 import { orgWith } from "../support/org-factories";
 import { claim, finish, getJob, heartbeat, projectWithArchive, registerMachine, sendLogs, submitOk } from "./helpers";
+import { frozenClock, restoreClockAfterEach } from "../support/clock";
 
-const realNow = clock.now;
-afterEach(() => {
-  clock.now = realNow;
-});
+restoreClockAfterEach();
 
-/** Freezes the server clock at `start` and returns a function that moves it forward. */
-function frozenClock(start = Date.now()) {
-  let now = start;
-  clock.now = () => now;
-  return (ms: number) => {
-    now += ms;
-  };
-}
 
 async function setup(counts = { users: 1 }) {
   const org = await orgWith(counts);

@@ -1,17 +1,15 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { clock } from "../../src/clock";
 import { api } from "../support/client";
 import { signUp } from "../support/factories";
 import { orgWith } from "../support/org-factories";
 import { auditActions, codeRow, makeCode, makeCodes, memberCount, orgVersion, redeem } from "./helpers";
+import { restoreClockAfterEach } from "../support/clock";
 
 // Each test signs people up through the real API; on a busy shared machine that takes a while.
 vi.setConfig({ testTimeout: 60_000 });
 
-const realNow = clock.now;
-afterEach(() => {
-  clock.now = realNow;
-});
+restoreClockAfterEach();
 
 describe("POST /api/join", () => {
   it("adds the person to the org with the code's role, audited, and bumps the org's version", async () => {

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { clock } from "../../src/clock";
 import { THROTTLES, type ThrottleRule } from "../../src/domain/throttle";
 import { throttleObject } from "../../src/services/throttle-client";
@@ -7,14 +7,12 @@ import { api } from "../support/client";
 import { signUp } from "../support/factories";
 import { orgWith } from "../support/org-factories";
 import { codeRow, freshAddress, makeCode, redeem } from "./helpers";
+import { restoreClockAfterEach } from "../support/clock";
 
 // Each test signs people up through the real API; on a busy shared machine that takes a while.
 vi.setConfig({ testTimeout: 60_000 });
 
-const realNow = clock.now;
-afterEach(() => {
-  clock.now = realNow;
-});
+restoreClockAfterEach();
 
 /** Distinct made-up codes; none is live in this file's orgs with any real chance (10 live codes in 10^8). */
 let guesses = 0;

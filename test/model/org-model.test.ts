@@ -1,11 +1,12 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { api } from "../support/client";
-import { signUp, tokenFor, unique } from "../support/factories";
+import { useFastWorker } from "../support/fast-worker";
+import { signUpWithToken, type UserWithToken } from "../support/factories";
 import { commandSequence, resolve } from "./generators";
-import { deleteAllOrgs } from "./invariants";
-import { joinWithCode } from "./join";
-import { RealWorld, everything, expectedObservation, expectedStored, touched, type PoolUser, type StoredState } from "./real-world";
+import { joinWithCode } from "../support/join";
+import { deleteAllOrgs } from "../support/org-state";
+import { RealWorld, everything, expectedObservation, expectedStored, touched, type StoredState } from "./real-world";
 import { apply, initialState, modelInvariantProblems, type ModelState } from "./reference-model";
 
 // `scripts/model-10k.sh` runs the long version: VITE_MODEL_RUNS=10000 (and VITE_MODEL_SEED to replay).
@@ -16,15 +17,11 @@ const SEED = meta.env?.VITE_MODEL_SEED === undefined ? undefined : Number(meta.e
 const MINUTES = meta.env?.VITE_MODEL_MINUTES === undefined ? undefined : Number(meta.env.VITE_MODEL_MINUTES);
 const POOL_SIZE = 5;
 
-let pool: PoolUser[] = [];
+let pool: UserWithToken[] = [];
 
 beforeAll(async () => {
-  pool = await Promise.all(
-    Array.from({ length: POOL_SIZE }, async (_, i) => {
-      const user = await signUp({ username: unique(`m${i}_`) });
-      return { ...user, token: await tokenFor(user) };
-    }),
-  );
+  useFastWorker();
+  pool = await Promise.all(Array.from({ length: POOL_SIZE }, (_, i) => signUpWithToken(`m${i}_`)));
 }, 60_000);
 
 function volumesIn(stored: StoredState, org: number): number {

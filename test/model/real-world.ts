@@ -1,13 +1,9 @@
 import { env } from "cloudflare:workers";
 import { api, type ApiResponse } from "../support/client";
-import { invariantQueries, violationsFrom } from "./invariants";
-import type { TestUser } from "../support/factories";
+import type { UserWithToken } from "../support/factories";
+import { invariantQueries, violationsFrom } from "../support/invariants";
 import type { Credential } from "./generators";
 import { membersOf, ownerOf, type Command, type ModelState } from "./reference-model";
-
-export interface PoolUser extends TestUser {
-  token: { token: string };
-}
 
 export interface Reply {
   status: number;
@@ -21,7 +17,7 @@ const NO_SUCH_ORG = "noorg000000000000000";
 const NO_SUCH_ITEM = "noitem00000000000000";
 
 /** How the harness makes a member join an org: a real join code, or (before codes exist) a row. */
-export type Joiner = (owner: PoolUser, orgId: string, joiner: PoolUser, role: "user" | "admin") => Promise<ApiResponse>;
+export type Joiner = (owner: UserWithToken, orgId: string, joiner: UserWithToken, role: "user" | "admin") => Promise<ApiResponse>;
 
 /**
  * The real Worker, driven through its public HTTP API exactly as a client would. Model
@@ -33,7 +29,7 @@ export class RealWorld {
   readonly machineIds: string[] = [];
 
   constructor(
-    readonly users: PoolUser[],
+    readonly users: UserWithToken[],
     private readonly join: Joiner,
   ) {}
 

@@ -4,26 +4,11 @@ import { createDb } from "../../src/db/client";
 import { insertVolumeIfMember } from "../../src/db/volume-queries";
 import { api } from "../support/client";
 import { unique } from "../support/factories";
+import { expectInvariants } from "../support/invariants";
 import { insertVolumes, newMember, orgWith, type TestOrg } from "../support/org-factories";
 
 async function rows<T = Record<string, unknown>>(query: string, ...params: unknown[]): Promise<T[]> {
   return (await env.DB.prepare(query).bind(...params).all<T>()).results;
-}
-
-/** The invariants, read from D1 after the dust settles. */
-async function expectInvariants(orgId: string) {
-  const owners = await rows("SELECT user_id FROM membership WHERE org_id = ? AND role = 'owner'", orgId);
-  expect(owners, "exactly one Owner").toHaveLength(1);
-  const strayVolumes = await rows(
-    "SELECT v.id FROM volume v LEFT JOIN membership m ON m.user_id = v.owner_id AND m.org_id = v.org_id WHERE v.org_id = ? AND m.user_id IS NULL",
-    orgId,
-  );
-  expect(strayVolumes, "every volume belongs to a current member").toEqual([]);
-  const strayMachines = await rows(
-    "SELECT x.id FROM machine x LEFT JOIN membership m ON m.user_id = x.owner_id AND m.org_id = x.org_id WHERE x.org_id = ? AND m.user_id IS NULL",
-    orgId,
-  );
-  expect(strayMachines, "every machine belongs to a current member").toEqual([]);
 }
 
 async function count(query: string, ...params: unknown[]): Promise<number> {

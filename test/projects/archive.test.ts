@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { api } from "../support/client";
 import { tokenFor } from "../support/factories";
 import { orgWith } from "../support/org-factories";
-import { bytesOf, contentDigest, createProject, getBytes, putArchive, sha256Hex } from "./helpers";
+import { bytesOf, contentDigest, sha256Hex } from "../support/bytes";
+import { createProject, getBytes, putArchive } from "./helpers";
 
 const MiB = 1024 * 1024;
 

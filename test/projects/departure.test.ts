@@ -2,7 +2,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api } from "../support/client";
 import { orgWith } from "../support/org-factories";
-import { bytesOf, createProject, getBytes, putArchive } from "./helpers";
+import { bytesOf } from "../support/bytes";
+import { createProject, getBytes, putArchive } from "./helpers";
 
 describe("a departing member's projects", () => {
   it.each([

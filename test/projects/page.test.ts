@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { api, ORIGIN } from "../support/client";
 import { orgWith } from "../support/org-factories";
 import { buttons, page, withCookies } from "../pages/page-client";
-import { bytesOf, createProject, getBytes, putArchive, sha256Hex } from "./helpers";
+import { bytesOf, sha256Hex } from "../support/bytes";
+import { createProject, getBytes, putArchive } from "./helpers";
 
 /** Posts a multipart form with one file, as a browser does. */
 async function postFile(path: string, cookie: string, field: string, file: File | string) {

@@ -4,7 +4,8 @@ import { ARCHIVE_OBJECT_GRACE_MS } from "../../src/domain/project";
 import { purgeExpired } from "../../src/services/retention";
 import { api } from "../support/client";
 import { orgWith } from "../support/org-factories";
-import { bytesOf, contentDigest, createProject, getBytes, putArchive } from "./helpers";
+import { bytesOf, contentDigest } from "../support/bytes";
+import { createProject, getBytes, putArchive } from "./helpers";
 
 const HOUR = 60 * 60 * 1000;
 

@@ -2,7 +2,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api } from "../support/client";
 import { orgWith } from "../support/org-factories";
-import { bytesOf, createProject, getBytes, putArchive, sha256Hex } from "./helpers";
+import { bytesOf, sha256Hex } from "../support/bytes";
+import { createProject, getBytes, putArchive } from "./helpers";
 
 function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
   return new ReadableStream({

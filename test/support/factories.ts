@@ -31,6 +31,17 @@ export async function signUp(overrides: Partial<{ email: string; username: strin
   return { ...response.body.user, password: input.password, cookie: { cookie: cookieFrom(response.headers) } };
 }
 
+/** A user who also holds an API token, for suites that speak as both cookie and token. */
+export interface UserWithToken extends TestUser {
+  token: { token: string };
+}
+
+/** Signs a new user up (username from `prefix`) and makes them an API token. */
+export async function signUpWithToken(prefix: string): Promise<UserWithToken> {
+  const user = await signUp({ username: unique(prefix) });
+  return { ...user, token: await tokenFor(user) };
+}
+
 /** Makes an API token for the user and returns it as a credential. */
 export async function tokenFor(user: TestUser, name = "test"): Promise<{ token: string }> {
   const response = await api("/api/tokens", { body: { name }, as: user.cookie });

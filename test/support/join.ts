@@ -1,12 +1,12 @@
-import { api, type ApiResponse } from "../support/client";
-import type { PoolUser } from "./real-world";
+import { api, type ApiResponse } from "./client";
+import type { UserWithToken } from "./factories";
 
 /**
  * Joins through the public API: the Owner makes a one-time code with the role, the joiner
  * redeems it. A code left unredeemed (the joiner was already in an org) is revoked, so a
  * later admin invite is not refused for an earlier one still being live.
  */
-export async function joinWithCode(owner: PoolUser, orgId: string, joiner: PoolUser, role: "user" | "admin"): Promise<ApiResponse> {
+export async function joinWithCode(owner: UserWithToken, orgId: string, joiner: UserWithToken, role: "user" | "admin"): Promise<ApiResponse> {
   const made = await api(`/api/orgs/${orgId}/join-codes`, { method: "POST", body: { count: 1, role }, as: owner.token });
   if (made.status !== 201) throw new Error(`harness: the Owner could not make a ${role} code: ${made.status} ${JSON.stringify(made.body)}`);
   const [code] = made.body.codes;
