@@ -35,23 +35,36 @@ function hashedStream(body: ReadableStream<Uint8Array> | null, size: number) {
   digest.digest.catch(() => {});
   const writer = digest.getWriter();
   let seen = 0;
-  const tap = new TransformStream<Uint8Array, Uint8Array>({
-    async transform(chunk, controller) {
-      seen += chunk.byteLength;
-      await writer.write(chunk);
-      controller.enqueue(chunk);
+  // How the client's body ended: whole, or broken off (a hang-up). R2 failing leaves both false.
+  let ended = false;
+  let broken = false;
+  const reader = (body ?? new ReadableStream<Uint8Array>({ start: (controller) => controller.close() })).getReader();
+  const tapped = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let next: ReadableStreamReadResult<Uint8Array>;
+      try {
+        next = await reader.read();
+      } catch (error) {
+        broken = true;
+        throw error;
+      }
+      if (next.done) {
+        ended = true;
+        await writer.close();
+        controller.close();
+        return;
+      }
+      seen += next.value.byteLength;
+      await writer.write(next.value);
+      controller.enqueue(next.value);
     },
-    async flush() {
-      await writer.close();
-    },
+    cancel: (reason) => reader.cancel(reason),
   });
-  const source = body ?? new ReadableStream<Uint8Array>({ start: (controller) => controller.close() });
-  const stream = source.pipeThrough(tap).pipeThrough(new FixedLengthStream(size));
   return {
-    stream,
+    stream: tapped.pipeThrough(new FixedLengthStream(size)),
     sha256: async () => hex(await digest.digest),
-    /** A failed store is the client's fault when the body was not the length it declared. */
-    wrongLength: () => seen !== size,
+    /** A failed store is the client's fault when its body was not the length it declared; else it is ours (R2). */
+    wrongLength: () => broken || seen > size || (ended && seen !== size),
   };
 }
 
