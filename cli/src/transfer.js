@@ -9,6 +9,7 @@ import { CliError, usage } from "./errors.js";
 import { encodePath } from "./http.js";
 import { sha256OfFile } from "./files.js";
 import { note } from "./output.js";
+import { createProgress, NO_PROGRESS, wantsProgress } from "./progress.js";
 
 /** The contract's limit for one PUT of a file; larger files go through a resumable upload. */
 export const SINGLE_PUT_LIMIT = 100 * 1024 * 1024;
@@ -28,12 +29,20 @@ export function checkFilePath(/** @type {string} */ path) {
  * @param {string} path
  * @param {string} file
  * @param {{ start: number, end: number }} [range] inclusive byte range
+ * @param {import("./progress.js").Progress} [progress] told of every chunk as fetch pulls it
  */
-export async function putFileBytes(api, path, file, range) {
+export async function putFileBytes(api, path, file, range, progress = NO_PROGRESS) {
   const length = range ? range.end - range.start + 1 : statSync(file).size;
   const digest = await sha256OfFile(file, range ?? {});
+  // fetch pulls the body as it sends it, so bytes read here are bytes on their way.
+  async function* counted() {
+    for await (const chunk of createReadStream(file, range ?? {})) {
+      progress.add(chunk.length);
+      yield chunk;
+    }
+  }
   return api.request("PUT", path, {
-    body: createReadStream(file, range ?? {}),
+    body: Readable.from(counted()),
     headers: {
       "Content-Type": "application/octet-stream",
       "Content-Length": String(length),
@@ -53,7 +62,19 @@ export async function putFileBytes(api, path, file, range) {
 export async function putVolumeFile(api, volumePath, what, env) {
   const stat = statSync(what.local);
   if (!stat.isFile()) throw new CliError(`${what.local} is not a file.`);
-  if (stat.size <= SINGLE_PUT_LIMIT) return putFileBytes(api, `${volumePath}/files/${encodePath(what.path)}`, what.local);
+  const enabled = wantsProgress(env);
+  const label = `Sending ${basename(what.local)}`;
+  if (stat.size <= SINGLE_PUT_LIMIT) {
+    const progress = createProgress(label, stat.size, { enabled });
+    try {
+      const answer = await putFileBytes(api, `${volumePath}/files/${encodePath(what.path)}`, what.local, undefined, progress);
+      progress.done();
+      return answer;
+    } catch (error) {
+      progress.fail();
+      throw error;
+    }
+  }
 
   const key = { url: api.url, volumeId: what.volumeId, path: what.path, size: stat.size, mtimeMs: stat.mtimeMs };
   /** @type {any} */
@@ -76,16 +97,29 @@ export async function putVolumeFile(api, volumePath, what, env) {
     upload = (await api.post(`${volumePath}/uploads`, { path: what.path, size: stat.size })).upload;
     writeUploadState(key, { uploadId: upload.id }, env);
   }
-  for (let n = 1; n <= upload.partCount; n++) {
-    if (present.has(n)) continue;
+  const partRange = (/** @type {number} */ n) => {
     const start = (n - 1) * upload.partSize;
-    const end = Math.min(stat.size, start + upload.partSize) - 1;
-    await putFileBytes(api, `${volumePath}/uploads/${encodeURIComponent(upload.id)}/parts/${n}`, what.local, { start, end });
-    if (!what.quiet) note(`Part ${n}/${upload.partCount} sent.`);
+    return { start, end: Math.min(stat.size, start + upload.partSize) - 1 };
+  };
+  let already = 0;
+  for (const n of present) {
+    const { start, end } = partRange(n);
+    already += end - start + 1;
   }
-  const done = await api.post(`${volumePath}/uploads/${encodeURIComponent(upload.id)}/complete`);
-  forgetUploadState(key, env);
-  return done;
+  const progress = createProgress(label, stat.size, { enabled, already });
+  try {
+    for (let n = 1; n <= upload.partCount; n++) {
+      if (present.has(n)) continue;
+      await putFileBytes(api, `${volumePath}/uploads/${encodeURIComponent(upload.id)}/parts/${n}`, what.local, partRange(n), progress);
+    }
+    const done = await api.post(`${volumePath}/uploads/${encodeURIComponent(upload.id)}/complete`);
+    progress.done();
+    forgetUploadState(key, env);
+    return done;
+  } catch (error) {
+    progress.fail();
+    throw error;
+  }
 }
 
 /**

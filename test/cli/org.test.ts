@@ -195,6 +195,20 @@ describe("cohort transfer", () => {
     expect(run.code).toBe(2);
   });
 
+  it("refuses to ask in a terminal when CI is set, as wrong usage, and transfers nothing", async () => {
+    const { owner, admin } = await orgWithAdmin();
+    const terminal = cohortInTmux(["transfer", admin.username], owner.home, owner.home, { CI: "true" });
+    try {
+      const screen = await terminal.waitFor(/EXIT=\d/);
+      expect(screen).toContain("EXIT=2");
+      expect(screen).not.toContain("Type the organization's name");
+      expect(screen).toContain("--confirm-org");
+    } finally {
+      terminal.stop();
+    }
+    expect((await cohort(["whoami"], { home: owner.home })).stdout).toContain("· owner");
+  });
+
   it("asks for the org name and the username in a terminal, then transfers", async () => {
     const { owner, admin, orgName } = await orgWithAdmin();
     const terminal = cohortInTmux(["transfer", admin.username], owner.home, owner.home);

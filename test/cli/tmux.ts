@@ -8,10 +8,10 @@ const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
  * The CLI in a real terminal: a tmux session on its own server socket, so the test drives
  * prompts with keystrokes and reads the screen, and stops only what it started.
  */
-export function cohortInTmux(args: string[], home: string, cwd: string) {
+export function cohortInTmux(args: string[], home: string, cwd: string, extraEnv: Record<string, string> = {}) {
   const socket = `cohort-cli-${randomBytes(4).toString("hex")}`;
   const tmux = (...rest: string[]) => execFileSync("tmux", ["-L", socket, ...rest], { encoding: "utf8" });
-  const env = Object.entries(cliEnv(home))
+  const env = Object.entries(cliEnv(home, extraEnv))
     .map(([name, value]) => `${name}=${quote(value ?? "")}`)
     .join(" ");
   // The exit code is printed so the test sees it; the pause keeps the pane readable afterwards.

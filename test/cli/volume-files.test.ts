@@ -4,6 +4,7 @@ import { closeSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync, 
 import { join } from "node:path";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { cliEnv, cohort, COHORT, json, signIn, signUp, SYSTEM_NODE, unique, type Person } from "./cli.ts";
+import { cohortInTmux } from "./tmux.ts";
 
 const baseURL = inject("baseURL");
 
@@ -32,6 +33,10 @@ describe.runIf(filesExist)("volume files from the command line", () => {
   it("puts, lists, gets and removes a file, by volume name", async () => {
     const local = join(owner.home, "notes.txt");
     writeFileSync(local, "hello volume\n");
+    const plain = await cohort(["volumes", "put", "data", local, "docs/notes.txt"], { home: owner.home });
+    // Not a terminal: no progress anywhere, and stdout holds the answer alone.
+    expect(plain.stderr).toBe("");
+    expect(plain.stdout).toBe("Stored docs/notes.txt (13 bytes) in data.\n");
     const put = await json(owner, ["volumes", "put", "data", local, "docs/notes.txt"]);
     expect(put.file).toMatchObject({ path: "docs/notes.txt", size: 13, sha256: sha256(Buffer.from("hello volume\n")) });
     await json(owner, ["volumes", "put", "data", local]);
@@ -72,28 +77,65 @@ describe.runIf(filesExist)("volume files from the command line", () => {
     closeSync(fd);
     const expected = sha256(readFileSync(local));
 
-    // Stopped once a few parts are there, as a crash or Ctrl-C would.
+    // Stopped once the server holds a few parts, as a crash or Ctrl-C would.
     const child = spawn(SYSTEM_NODE, [COHORT, "volumes", "put", "data", local, "big.bin"], { env: cliEnv(owner.home), stdio: ["ignore", "pipe", "pipe"] });
-    await new Promise<void>((resolve) => {
-      let stderr = "";
-      child.stderr.on("data", (chunk) => {
-        stderr += chunk;
-        if (/Part 3\//.test(stderr)) {
-          child.kill("SIGKILL");
-          resolve();
+    let firstStderr = "";
+    child.stderr.on("data", (chunk) => (firstStderr += chunk));
+    let exited = false;
+    const closed = new Promise((resolve) => child.once("close", resolve)).then(() => (exited = true));
+    const { volumes } = await json(owner, ["volumes"]);
+    const volumeId = volumes.find((v: { name: string }) => v.name === "data").id;
+    const { org } = await json(owner, ["org"]);
+    const uploads = join(owner.home, "config", "uploads");
+    for (let parts = 0; parts < 3 && !exited; ) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const [state] = (() => {
+        try {
+          return readdirSync(uploads);
+        } catch {
+          return [];
         }
-      });
-      child.once("close", () => resolve());
-    });
-    expect(readdirSync(join(owner.home, "config", "uploads"))).toHaveLength(1);
+      })();
+      if (!state) continue;
+      const { uploadId } = JSON.parse(readFileSync(join(uploads, state), "utf8"));
+      const answer = await fetch(`${baseURL}/api/orgs/${org.id}/volumes/${volumeId}/uploads/${uploadId}`, { headers: { Authorization: `Bearer ${owner.token}` } });
+      parts = ((await answer.json()) as { parts: unknown[] }).parts.length;
+    }
+    child.kill("SIGKILL");
+    await closed;
+    // Not a terminal: the upload sent its parts without a word of progress.
+    expect(firstStderr).toBe("");
+    expect(readdirSync(uploads)).toHaveLength(1);
 
     const resumed = await cohort(["volumes", "put", "data", local, "big.bin"], { home: owner.home });
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toMatch(/Resuming upload .+: [3-9]\d* of \d+ parts already there/);
-    expect(resumed.stderr).not.toMatch(/Part 1\//);
+    expect(resumed.stderr).not.toMatch(/%/);
     expect(readdirSync(join(owner.home, "config", "uploads"))).toHaveLength(0);
     const { files } = await json(owner, ["volumes", "ls", "data", "big"]);
     expect(files).toEqual([expect.objectContaining({ path: "big.bin", size, sha256: expected })]);
     rmSync(local);
   }, 180_000);
+
+  it("shows bytes sent, the total and the percentage on a terminal's stderr, and nothing of it with CI set", async () => {
+    const local = join(owner.home, "two-mib.bin");
+    writeFileSync(local, Buffer.alloc(2 * 1024 * 1024, 7));
+    const terminal = cohortInTmux(["volumes", "put", "data", local, "tty/two-mib.bin"], owner.home, owner.home);
+    try {
+      const screen = await terminal.waitFor(/EXIT=\d/);
+      expect(screen).toContain("EXIT=0");
+      expect(screen).toMatch(/Sending two-mib\.bin: 2\.0 MiB \/ 2\.0 MiB \(100%\)/);
+      expect(screen).toContain("Stored tty/two-mib.bin (2097152 bytes) in data.");
+    } finally {
+      terminal.stop();
+    }
+    const inCi = cohortInTmux(["volumes", "put", "data", local, "tty/ci.bin"], owner.home, owner.home, { CI: "1" });
+    try {
+      const screen = await inCi.waitFor(/EXIT=\d/);
+      expect(screen).toContain("EXIT=0");
+      expect(screen).not.toMatch(/Sending|%/);
+    } finally {
+      inCi.stop();
+    }
+  });
 });

@@ -7,21 +7,30 @@ import { runJob } from "./run-job.js";
 const IDLE_POLL_MS = 5000;
 
 /**
- * The claim loop: one job at a time; a job interrupted by this process ending is left to its
- * lease, so the server puts it back in the queue.
+ * The claim loop: one job at a time. A job interrupted by a stop (Ctrl-C, SIGTERM) has its
+ * process stopped and is left to its lease: the contract has no call to hand a job back, and
+ * `finish` would fail it for a reason that is not its own, so the server re-queues it once the
+ * lease runs out (at most 60 s, and it counts as an attempt).
  * @param {{ url: string, agentToken: string, machineId: string, once: boolean, json: boolean }} options
  */
 export async function runAgent(options) {
   const api = createApi({ url: options.url, token: options.agentToken });
   let stopping = false;
+  let forced = false;
   /** @type {(() => void) | undefined} */
   let wake;
+  // The first Ctrl-C (or SIGTERM) is a request to stop: the running job's process gets SIGTERM
+  // and its grace period; a second one kills it at once. Either way the agent exits 0.
   const onSignal = () => {
+    if (stopping) {
+      forced = true;
+      if (!options.json) note("Stopping now: killing the job's processes.");
+    } else if (!options.json) note("Stopping: the agent exits once the job's process (if any) has stopped. Press Ctrl-C again to kill it now.");
     stopping = true;
     wake?.();
   };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   if (!options.json) note(`Agent of machine ${options.machineId} at ${options.url}: waiting for jobs.`);
   try {
     while (!stopping) {
@@ -33,14 +42,23 @@ export async function runAgent(options) {
           return;
         }
         await new Promise((resolve) => {
-          wake = () => resolve(undefined);
-          setTimeout(resolve, IDLE_POLL_MS);
+          const timer = setTimeout(resolve, IDLE_POLL_MS);
+          // Woken by a stop: the timer goes too, or it would hold the process for up to 5 s.
+          wake = () => {
+            clearTimeout(timer);
+            resolve(undefined);
+          };
         });
+        wake = undefined;
         continue;
       }
       const claim = await response.json();
+      if (stopping) {
+        note(`Job ${claim.job.id} was claimed as the agent stopped; it goes back to the queue when its lease runs out.`);
+        return;
+      }
       if (!options.json) note(`Running job ${claim.job.id}: ${JSON.stringify(claim.job.command)}`);
-      const result = await runJob(api, claim, { isStopping: () => stopping });
+      const result = await runJob(api, claim, { isStopping: () => stopping, isForced: () => forced });
       if (result.finished) {
         if (options.json) printJson(result.finished);
         else note(`Job ${claim.job.id} ${result.finished.job?.state ?? "finished"} (exit code ${result.exitCode ?? "none"}).`);

@@ -10,7 +10,8 @@ import { sha256OfFile } from "../files.js";
 import { encodePath } from "../http.js";
 import { putFileBytes, saveDownload, SINGLE_PUT_LIMIT } from "../transfer.js";
 
-const HEARTBEAT_MS = 20_000;
+// Well inside the 60 s lease, and often enough that a cancel stops the job within seconds.
+const HEARTBEAT_MS = 5000;
 const KILL_AFTER_MS = 10_000;
 const LOG_FLUSH_MS = 1000;
 const LOG_BATCH = 1000;
@@ -27,13 +28,16 @@ async function download(response, path) {
   await saveDownload(response, path);
 }
 
-/** Every file under `root`, as volume paths (`/`-separated, relative). @param {string} root @returns {string[]} */
-function walk(root) {
+/**
+ * Every file under `root`, as volume paths (`/`-separated, relative to `root`, also in subdirectories).
+ * @param {string} root @param {string} [dir] @returns {string[]}
+ */
+function walk(root, dir = root) {
   /** @type {string[]} */
   const out = [];
-  for (const entry of readdirSync(root, { withFileTypes: true })) {
-    const full = join(root, entry.name);
-    if (entry.isDirectory()) out.push(...walk(full));
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...walk(root, full));
     else if (entry.isFile()) out.push(relative(root, full).split(sep).join("/"));
   }
   return out;
@@ -45,7 +49,7 @@ function walk(root) {
  * writes the volumes back and reports the exit code.
  * @param {import("../http.js").Api} api
  * @param {Claim} claim
- * @param {{ isStopping: () => boolean }} control
+ * @param {{ isStopping: () => boolean, isForced?: () => boolean }} control
  * @returns {Promise<JobResult>}
  */
 export async function runJob(api, claim, control) {
@@ -98,6 +102,7 @@ export async function runJob(api, claim, control) {
       } while (cursor);
     }
     mkdirSync(volumesDir, { recursive: true });
+    if (control.isStopping()) return { reason: "the agent was stopped before it started; the job goes back to the queue when its lease runs out" };
 
     const outcome = await runProcess(job, claim.env, projectDir, volumesDir, log, {
       heartbeat: async () => {
@@ -115,10 +120,11 @@ export async function runJob(api, claim, control) {
       },
       flush: send,
       isStopping: control.isStopping,
+      isForced: control.isForced,
     });
     await send();
     if (leaseLost) return { reason: "its lease was lost (the server gave it back to the queue or cancelled it)" };
-    if (outcome.abandoned) return { reason: "the agent was stopped; the job goes back to the queue when its lease runs out" };
+    if (outcome.abandoned) return { reason: "the agent was stopped, and so was its process; the job goes back to the queue when its lease runs out (at most 60 s)" };
 
     for (const volume of claim.volumes) {
       const root = join(volumesDir, volume.name);
@@ -157,7 +163,7 @@ export async function runJob(api, claim, control) {
  * @param {string} cwd
  * @param {string} volumesDir
  * @param {(stream: "stdout" | "stderr", text: string) => void} log
- * @param {{ heartbeat: () => Promise<{ cancelRequested?: boolean, leaseLost?: boolean }>, flush: () => Promise<void>, isStopping: () => boolean }} hooks
+ * @param {{ heartbeat: () => Promise<{ cancelRequested?: boolean, leaseLost?: boolean }>, flush: () => Promise<void>, isStopping: () => boolean, isForced?: () => boolean }} hooks
  * @param {{ heartbeatMs?: number, killAfterMs?: number }} [timing] shorter in tests
  * @returns {Promise<{ exitCode: number | null, timedOut: boolean, abandoned: boolean }>}
  */
@@ -211,10 +217,15 @@ export function runProcess(job, jobEnv, cwd, volumesDir, log, hooks, timing = {}
       }
       if (beat.leaseLost) stop();
     }, timing.heartbeatMs ?? HEARTBEAT_MS);
+    let killed = false;
     const stopWatcher = setInterval(() => {
       if (hooks.isStopping() && !abandoned) {
         abandoned = true;
         stop();
+      }
+      if (hooks.isForced?.() && !killed) {
+        killed = true;
+        signal("SIGKILL");
       }
     }, 250);
 

@@ -129,7 +129,8 @@ async function transfer(context, username) {
   let confirmOrgName = context.options.confirmOrg;
   let confirmUsername = context.options.confirmUsername;
   if (confirmOrgName === undefined || confirmUsername === undefined) {
-    if (!process.stdin.isTTY) throw usage("Not a terminal: pass --confirm-org NAME --confirm-username USERNAME.");
+    // A CI job may run in a pseudo-terminal, but nobody is there to type: never wait for one.
+    if (!process.stdin.isTTY || context.env.CI) throw usage("Not a terminal (or CI is set): pass --confirm-org NAME --confirm-username USERNAME.");
     process.stderr.write(`This makes ${target.username} the Owner of ${me.org.name}; you become an Admin.\n`);
     const rl = createInterface({ input: process.stdin, output: process.stderr });
     try {

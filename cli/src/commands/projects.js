@@ -1,7 +1,8 @@
 // @ts-check
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
+import ignore from "ignore";
 import { create as createTar } from "tar";
 import { action, common, orgPath, requireOrg } from "../context.js";
 import { CliError } from "../errors.js";
@@ -49,7 +50,7 @@ export function registerProjectCommands(program) {
         try {
           // Built to a file first: the upload needs its length and digest before the first byte.
           const archive = join(work, "project.tar.gz");
-          await createTar({ gzip: true, portable: true, cwd: root, file: archive }, ["."]);
+          await createTar({ gzip: true, portable: true, cwd: root, file: archive, filter: packFilter(root) }, ["."]);
           const answer = await putFileBytes(context.api, orgPath(me.org.id, `/projects/${encodeURIComponent(project.id)}/archive`), archive);
           if (context.json) return printJson(answer);
           say(`Pushed ${dir} to project ${answer.project.name} (${answer.project.id}): ${answer.project.archive.size} bytes, sha256 ${answer.project.archive.sha256}.`);
@@ -58,4 +59,31 @@ export function registerProjectCommands(program) {
         }
       }),
     );
+}
+
+export const IGNORE_FILE = ".cohortignore";
+
+/**
+ * What `projects push` packs: everything under DIR but what its `.cohortignore` names
+ * (gitignore rules, read by the `ignore` package), and never the `.cohortignore` itself.
+ * @param {string} root
+ * @returns {(path: string, entry: import("node:fs").Stats | import("tar").ReadEntry) => boolean}
+ */
+export function packFilter(root) {
+  /** @type {string} */
+  let rules = "";
+  try {
+    rules = readFileSync(resolve(root, IGNORE_FILE), "utf8");
+  } catch (error) {
+    if (/** @type {NodeJS.ErrnoException} */ (error).code !== "ENOENT") throw error;
+  }
+  const rulesOf = ignore().add(rules);
+  return (path, entry) => {
+    // tar hands over paths as given under cwd: ".", "./lib", "./lib/name.txt".
+    const relative = path.replace(/^\.\/?/, "").replace(/\/+$/, "");
+    if (relative === "") return true;
+    if (relative === IGNORE_FILE) return false;
+    // A trailing slash lets `dir/` patterns match directories (and tar then skips what is inside).
+    return !rulesOf.ignores(("isDirectory" in entry ? entry.isDirectory() : entry.type === "Directory") ? `${relative}/` : relative);
+  };
 }
