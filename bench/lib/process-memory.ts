@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 
 /** Parent of a process, from /proc/<pid>/stat (the field after the parenthesised name). */
 function parentOf(pid: number): number | undefined {
@@ -18,26 +18,61 @@ function commandOf(pid: number): string {
   }
 }
 
+/** The inodes of the sockets listening on `port` (IPv4 and IPv6), from /proc/net/tcp*. */
+function listeningInodes(port: number): Set<string> {
+  const inodes = new Set<string>();
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    let text = "";
+    try {
+      text = readFileSync(table, "utf8");
+    } catch {
+      continue;
+    }
+    for (const line of text.split("\n").slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      // local_address is ADDR:PORT in hex; state 0A is LISTEN; the inode is the tenth field.
+      if (fields.length > 9 && fields[3] === "0A" && parseInt(fields[1]!.split(":")[1]!, 16) === port) inodes.add(fields[9]!);
+    }
+  }
+  return inodes;
+}
+
+function holdsSocket(pid: number, inodes: Set<string>): boolean {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return inodes.has(/^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1] ?? "");
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return false;
+  }
+}
+
 /**
- * The workerd process that wrangler dev (`rootPid`) started: the descendant whose executable is
- * workerd. It runs the Worker, its Durable Objects and the local D1 and R2 emulation together.
- * Linux only (/proc); undefined elsewhere or if there is not exactly one.
+ * The workerd process that serves the Worker: wrangler dev (`rootPid`) runs two, one for its
+ * proxy and one for the Worker, its Durable Objects and the local D1 and R2 emulation
+ * together; the second is the one listening on the Worker's own port. Linux only (/proc);
+ * undefined elsewhere or if none is found.
  */
-export function workerdOf(rootPid: number): number | undefined {
+export function workerdOf(rootPid: number, userPort: number): number | undefined {
   let entries: string[];
   try {
     entries = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
   } catch {
     return undefined;
   }
-  const found = entries.map(Number).filter((pid) => {
+  const inodes = listeningInodes(userPort);
+  return entries.map(Number).find((pid) => {
     if (!commandOf(pid).endsWith("/workerd")) return false;
+    let descends = false;
     for (let up = parentOf(pid), hops = 0; up && up > 1 && hops < 8; up = parentOf(up), hops += 1) {
-      if (up === rootPid) return true;
+      if (up === rootPid) descends = true;
     }
-    return false;
+    return descends && holdsSocket(pid, inodes);
   });
-  return found.length === 1 ? found[0] : undefined;
 }
 
 /** VmRSS and VmHWM (peak RSS since start or since the last reset) in KiB, from /proc/<pid>/status. */

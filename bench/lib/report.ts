@@ -123,9 +123,11 @@ export function formatFanout(f: FanoutFigures): string {
 
 export function formatTransfer(t: TransferFigures): string {
   const m = t.peak_rss_over_idle_mib;
+  const r = t.peak_rss_rise_mib;
   return [
     `${pad("volume_transfer_64mib", 32, true)} upload ${t.upload_mib_s} MiB/s (ceiling's raw R2 ${t.ceiling_upload_mib_s}, ×${t.upload_over_ceiling}); download ${t.download_mib_s} MiB/s (ceiling ${t.ceiling_download_mib_s}, ×${t.download_over_ceiling}); median of ${t.repetitions}`,
     `${pad("  workerd peak RSS over idle", 32, true)} Cohort upload +${m.upload} MiB, download +${m.download} MiB; ceiling upload +${m.ceiling_upload} MiB, download +${m.ceiling_download} MiB`,
+    `${pad("  largest rise in one transfer", 32, true)} Cohort upload +${r.upload} MiB, download +${r.download} MiB; ceiling upload +${r.ceiling_upload} MiB, download +${r.ceiling_download} MiB`,
   ].join("\n");
 }
 

@@ -21,6 +21,8 @@ export interface TransferFigures {
    * (MiB): the Worker, its objects and the local D1 and R2 emulation together (bench/README.md).
    */
   peak_rss_over_idle_mib: { upload: number; download: number; ceiling_upload: number; ceiling_download: number };
+  /** The largest rise of RSS within one transfer (its peak over the RSS just before it): memory kept from an earlier transfer is not counted again. */
+  peak_rss_rise_mib: { upload: number; download: number; ceiling_upload: number; ceiling_download: number };
 }
 
 export interface TransferDetails {
@@ -82,8 +84,9 @@ export async function measureVolumeTransfer(cohort: DevWorker, ceiling: DevWorke
   const bytes = new Uint8Array(FILE_BYTES);
   bytes.set(randomBytes(FILE_BYTES));
   const sha256 = createHash("sha256").update(bytes).digest("hex");
-  const pids = { cohort: workerdOf(cohort.pid), ceiling: workerdOf(ceiling.pid) };
-  if (!pids.cohort || !pids.ceiling) throw new Error(`no single workerd process under wrangler dev (cohort ${pids.cohort}, ceiling ${pids.ceiling})`);
+  const portOf = (worker: DevWorker) => Number(new URL(worker.url).port);
+  const pids = { cohort: workerdOf(cohort.pid, portOf(cohort)), ceiling: workerdOf(ceiling.pid, portOf(ceiling)) };
+  if (!pids.cohort || !pids.ceiling) throw new Error(`no workerd process listening on the Worker's port under wrangler dev (cohort ${pids.cohort}, ceiling ${pids.ceiling})`);
   const idle = { cohort: memoryOf(pids.cohort).rssKib, ceiling: memoryOf(pids.ceiling).rssKib };
 
   const samples = { upload: [] as number[], download: [] as number[], ceiling_upload: [] as number[], ceiling_download: [] as number[] };
@@ -106,6 +109,7 @@ export async function measureVolumeTransfer(cohort: DevWorker, ceiling: DevWorke
   }
 
   const over = (peaks: PeakRss[], idleKib: number) => round1(Math.max(...peaks.map((peak) => peak.peak_mib)) - mib(idleKib));
+  const rise = (peaks: PeakRss[]) => round1(Math.max(...peaks.map((peak) => peak.peak_mib - peak.before_mib)));
   const figures: TransferFigures = {
     size_mib: FILE_BYTES / 2 ** 20,
     repetitions,
@@ -121,6 +125,7 @@ export async function measureVolumeTransfer(cohort: DevWorker, ceiling: DevWorke
       ceiling_upload: over(memory.ceiling_upload, idle.ceiling),
       ceiling_download: over(memory.ceiling_download, idle.ceiling),
     },
+    peak_rss_rise_mib: { upload: rise(memory.upload), download: rise(memory.download), ceiling_upload: rise(memory.ceiling_upload), ceiling_download: rise(memory.ceiling_download) },
   };
   return {
     figures,
