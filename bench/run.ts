@@ -11,7 +11,20 @@ import { startPeer, type PeerSeed } from "./lib/peer.ts";
 import { ROOT, stopAll } from "./lib/processes.ts";
 import { startPeerWorkerd, listMembersPages, PEER_WORKERD_PAGE } from "./lib/peer-workerd.ts";
 import { measureFanout } from "./lib/live-fanout.ts";
-import { BUNDLE_BUDGET_GZIP_KIB, buildResults, formatFanout, formatLoads, formatTables, SCENARIOS, type Scenario } from "./lib/report.ts";
+import { measureClaims, measureSubmitToRunning, setUpAgents } from "./lib/agent-jobs.ts";
+import { measureVolumeTransfer } from "./lib/volume-transfer.ts";
+import {
+  BUNDLE_BUDGET_GZIP_KIB,
+  buildResults,
+  formatClaims,
+  formatFanout,
+  formatLoads,
+  formatSubmitToRunning,
+  formatTables,
+  formatTransfer,
+  SCENARIOS,
+  type Scenario,
+} from "./lib/report.ts";
 import { snapshotApp } from "./lib/snapshot.ts";
 import { startDevWorker, type DevWorker } from "./lib/wrangler-dev.ts";
 
@@ -26,17 +39,25 @@ const { values: flags } = parseArgs({
 const quick = flags.quick;
 /** `--only a,b`: run just these scenarios (and start just their servers); no counts, no bundle, no results written. */
 const only = flags.only ? new Set(flags.only.split(",").map((name) => name.trim())) : undefined;
-/** Not a load: one change at a time reaching 100 open live sockets on Cohort. */
-const FANOUT = "live_fanout";
+/**
+ * Not loads: one change at a time reaching 100 open live sockets; a 64 MiB volume file up and
+ * down beside the ceiling's raw R2; 16 agents draining a job queue; submit to running on an idle agent.
+ */
+const MEASUREMENTS = ["live_fanout", "volume_transfer", "agent_claims", "submit_to_running"] as const;
 for (const name of only ?? []) {
-  if (name !== FANOUT && !(SCENARIOS as readonly string[]).includes(name)) {
-    throw new Error(`--only: no scenario "${name}"; the scenarios are ${[...SCENARIOS, FANOUT].join(", ")}`);
+  if (!(MEASUREMENTS as readonly string[]).includes(name) && !(SCENARIOS as readonly string[]).includes(name)) {
+    throw new Error(`--only: no scenario "${name}"; the scenarios are ${[...SCENARIOS, ...MEASUREMENTS].join(", ")}`);
   }
 }
-const runFanout = !only || only.has(FANOUT);
+const runs = (name: (typeof MEASUREMENTS)[number]) => !only || only.has(name);
+const runFanout = runs("live_fanout");
 const mode = quick
-  ? { warmupSeconds: 1, durationSeconds: 3, redeemPool: 600, peerInvites: 1_500, membersPerMutationOrg: 16 }
-  : { warmupSeconds: 3, durationSeconds: 10, redeemPool: 3_000, peerInvites: 6_000, membersPerMutationOrg: 16 };
+  ? { warmupSeconds: 1, durationSeconds: 3, redeemPool: 600, peerInvites: 1_500, membersPerMutationOrg: 16, transfers: 3, claimJobs: 160 }
+  : { warmupSeconds: 3, durationSeconds: 10, redeemPool: 3_000, peerInvites: 6_000, membersPerMutationOrg: 16, transfers: 5, claimJobs: 400 };
+/** The agents of issue 12's measurements: 16 claim at once; 10 of them then wait idle for 3 jobs each. */
+const AGENTS = 16;
+const IDLE_AGENTS = 10;
+const JOBS_PER_IDLE_AGENT = 3;
 const CONNECTIONS = 16;
 // The Worker reads it to hash API tokens; the bench writes tokens straight into D1 with it.
 const CODE_HASH_SECRET = "bench-code-hash-secret-0123456789abcdef0123456789";
@@ -152,7 +173,10 @@ async function main() {
   log(`${quick ? "quick" : "full"} run${only ? ` of ${[...only].join(", ")}` : ""} in ${workDir}`);
   const selected = SCENARIO_ORDER.filter(([name]) => !only || only.has(name));
   const needed = new Set(selected.map(([name]) => serverOf(name)));
-  if (runFanout) needed.add("cohort");
+  if (runFanout || runs("volume_transfer") || runs("agent_claims") || runs("submit_to_running")) needed.add("cohort");
+  if (runs("volume_transfer")) needed.add("ceiling");
+  // The other measurements set up their own org; only the loads on Cohort and the fan-out need the seed.
+  const needsSeed = runFanout || selected.some(([name]) => serverOf(name) === "cohort");
   // Alone first: the start-up profile is CPU time, and the rest would crowd it.
   const cohortConfig = snapshotApp(workDir);
   log("starting the ceiling, Cohort and the peers; seeding; counting rows in workerd; bundling");
@@ -178,10 +202,10 @@ async function main() {
         return costs;
       });
   const cohort = await cohortStart;
-  const seed = cohort
+  const seed = cohort && needsSeed
     ? await seedCohort(cohort, workDir, CODE_HASH_SECRET, { redeemPool: mode.redeemPool, membersPerMutationOrg: mode.membersPerMutationOrg }, log)
     : undefined;
-  if (cohort) log("Cohort seeded");
+  if (seed) log("Cohort seeded");
   const [ceiling, peer, peerWorkerd, costs, bundle] = await Promise.all([ceilingStart, peerStart, peerWorkerdStart, countsStart, bundleStart]);
   log("all seeded");
   // Only the servers a selected scenario needs were started; only those scenarios read them.
@@ -197,14 +221,24 @@ async function main() {
   // The Owner of one 16-member org edits its profile while 100 of its members' sockets are open.
   const fanout = runFanout && cohort && seed ? await measureFanout(cohort.url, seed.eightOrgs[0]!) : undefined;
   if (fanout) log(formatFanout(fanout).replace(/ +/, ": "));
+  const transfer = runs("volume_transfer") && cohort && ceiling ? await measureVolumeTransfer(cohort, ceiling, mode.transfers) : undefined;
+  if (transfer) log(formatTransfer(transfer.figures).replace(/ +/, ": "));
+  const agents = (runs("agent_claims") || runs("submit_to_running")) && cohort ? await setUpAgents(cohort.url, AGENTS) : undefined;
+  const claims = runs("agent_claims") && agents ? await measureClaims(agents, mode.claimJobs) : undefined;
+  if (claims) log(formatClaims(claims).replace(/ +/, ": "));
+  const submitToRunning = runs("submit_to_running") && agents ? await measureSubmitToRunning(agents, IDLE_AGENTS, JOBS_PER_IDLE_AGENT) : undefined;
+  if (submitToRunning) log(formatSubmitToRunning(submitToRunning).replace(/ +/, ": "));
   ceiling?.stop();
   cohort?.stop();
   peer?.stop();
   peerWorkerd?.worker.stop();
-  if (only || !costs || !bundle || !fanout) {
+  if (only || !costs || !bundle || !fanout || !transfer || !claims || !submitToRunning) {
     // Some scenarios only: no ratios, nothing written over the full run's results.
     process.stdout.write(`${formatLoads(loads)}\n`);
     if (fanout) process.stdout.write(`${formatFanout(fanout)}\n`);
+    if (transfer) process.stdout.write(`${formatTransfer(transfer.figures)}\n${JSON.stringify(transfer.details)}\n`);
+    if (claims) process.stdout.write(`${formatClaims(claims)}\n`);
+    if (submitToRunning) process.stdout.write(`${formatSubmitToRunning(submitToRunning)}\n`);
     log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s; --only writes no results`);
     return;
   }
@@ -213,7 +247,7 @@ async function main() {
   const startup = await measureStartup(workDir, cohortConfig);
 
   const listPages = listMembersPages("", 1_000).length;
-  const results = buildResults(loads, costs, bundle.gzipKib, { listPages }, fanout);
+  const results = buildResults(loads, costs, bundle.gzipKib, { listPages }, { fanout, transfer: transfer.figures, claims, submitToRunning });
   const resultsDir = join(ROOT, "bench", "results");
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(join(resultsDir, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
@@ -233,6 +267,12 @@ async function main() {
         loads: Object.fromEntries(SCENARIOS.map((name) => [name, loads[name]])),
         costs,
         live_fanout: { ...fanout, org_members: 16, change: "PATCH /api/orgs/:id (the Owner, a cookie), one at a time" },
+        volume_transfer: {
+          ...transfer.details,
+          memory_measures: "VmRSS/VmHWM of the workerd process wrangler dev runs (Worker, objects, local D1 and R2 together), not the isolate's heap",
+        },
+        agent_claims: { ...claims, loop: "POST /api/agent/claim then POST …/finish, 16 agents of the Owner's machines, until each gets a 204" },
+        submit_to_running: { ...submitToRunning, wait: "as cli/src/agent/loop.js: claim; on 204 sleep the poll interval; jobs pinned to each agent's machine" },
       },
       null,
       2,

@@ -14,12 +14,12 @@ export interface FanoutFigures {
   lost: number;
 }
 
-function percentile(sorted: number[], p: number): number {
+export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
   return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! * 10) / 10;
 }
 
-const sortNumbers = (values: number[]) => [...values].sort((a, b) => a - b);
+export const sortNumbers = (values: number[]) => [...values].sort((a, b) => a - b);
 
 /**
  * `sockets` live sockets of the org's members (tokens in turn, each member under the per-member

@@ -1,6 +1,8 @@
 import type { OperationCost } from "./counts.ts";
 import type { FanoutFigures } from "./live-fanout.ts";
 import type { LoadResult } from "./load-spec.ts";
+import type { ClaimFigures, SubmitToRunningFigures } from "./agent-jobs.ts";
+import type { TransferFigures } from "./volume-transfer.ts";
 
 export const SCENARIOS = [
   "ceiling_noop",
@@ -51,6 +53,20 @@ export interface Results extends Record<Scenario, Figures> {
   global_object_calls: { redeem: number };
   /** One profile change reaching 100 open live sockets (lib/live-fanout.ts). */
   live_fanout_100: FanoutFigures;
+  /** A 64 MiB volume file up and down through Cohort, beside the ceiling's raw R2 (lib/volume-transfer.ts). */
+  volume_transfer_64mib: TransferFigures;
+  /** 16 agents of one org claiming and finishing a queue until it is empty (lib/agent-jobs.ts). */
+  agent_claims_16: ClaimFigures;
+  /** From the POST that queues a job to an idle agent's claim of it, the agent polling as the CLI's does. */
+  submit_to_running: SubmitToRunningFigures;
+}
+
+/** The measurements that are not loads, each its own `--only` name. */
+export interface Measurements {
+  fanout: FanoutFigures;
+  transfer: TransferFigures;
+  claims: ClaimFigures;
+  submitToRunning: SubmitToRunningFigures;
 }
 
 /** The workerd peer lists 1,000 members in this many pages (lib/peer-workerd.ts). */
@@ -67,7 +83,7 @@ export function buildResults(
   costs: Record<string, OperationCost>,
   bundleGzipKib: number,
   peerWorkerd: PeerWorkerdShape,
-  fanout: FanoutFigures,
+  measured: Measurements,
 ): Results {
   const figures = Object.fromEntries(
     SCENARIOS.map((name) => {
@@ -94,12 +110,33 @@ export function buildResults(
     },
     depth: { redeem: costs.redeem?.depth ?? 0, me: costs.me?.depth ?? 0, role_change: costs.role_promote?.depth ?? 0 },
     global_object_calls: { redeem: costs.redeem?.sharedObjectCalls ?? 0 },
-    live_fanout_100: fanout,
+    live_fanout_100: measured.fanout,
+    volume_transfer_64mib: measured.transfer,
+    agent_claims_16: measured.claims,
+    submit_to_running: measured.submitToRunning,
   };
 }
 
 export function formatFanout(f: FanoutFigures): string {
   return `${pad("live_fanout_100", 32, true)} per socket p50 ${f.p50_ms} ms, p99 ${f.p99_ms} ms; last socket p50 ${f.last_p50_ms} ms, p99 ${f.last_p99_ms} ms; the change's own answer p50 ${f.answer_p50_ms} ms; ${f.changes} changes, ${f.lost} messages lost`;
+}
+
+export function formatTransfer(t: TransferFigures): string {
+  const m = t.peak_rss_over_idle_mib;
+  const r = t.peak_rss_rise_mib;
+  return [
+    `${pad("volume_transfer_64mib", 32, true)} upload ${t.upload_mib_s} MiB/s (ceiling's raw R2 ${t.ceiling_upload_mib_s}, ×${t.upload_over_ceiling}); download ${t.download_mib_s} MiB/s (ceiling ${t.ceiling_download_mib_s}, ×${t.download_over_ceiling}); median of ${t.repetitions}`,
+    `${pad("  workerd peak RSS over idle", 32, true)} Cohort upload +${m.upload} MiB, download +${m.download} MiB; ceiling upload +${m.ceiling_upload} MiB, download +${m.ceiling_download} MiB`,
+    `${pad("  largest rise in one transfer", 32, true)} Cohort upload +${r.upload} MiB, download +${r.download} MiB; ceiling upload +${r.ceiling_upload} MiB, download +${r.ceiling_download} MiB`,
+  ].join("\n");
+}
+
+export function formatClaims(c: ClaimFigures): string {
+  return `${pad("agent_claims_16", 32, true)} ${c.claims_per_s} claims/s by ${c.agents} agents over ${c.jobs} jobs (claim p50 ${c.claim_p50_ms} ms, p99 ${c.claim_p99_ms} ms); ${c.duplicates} claimed twice, ${c.missing} never; reference: ${c.submits_per_s} submits/s (p50 ${c.submit_p50_ms} ms) by as many submitters`;
+}
+
+export function formatSubmitToRunning(s: SubmitToRunningFigures): string {
+  return `${pad("submit_to_running", 32, true)} p50 ${s.p50_ms} ms, p99 ${s.p99_ms} ms over ${s.jobs} jobs on ${s.agents} idle agents polling every ${s.poll_interval_ms} ms; reference: the submit's answer p50 ${s.submit_answer_p50_ms} ms, a claim's p50 ${s.claim_answer_p50_ms} ms`;
 }
 
 function pad(value: string | number, width: number, left = false): string {
@@ -129,6 +166,9 @@ export function formatTables(results: Results, costs: Record<string, OperationCo
   lines.push(`${pad("depth", 32, true)} ${JSON.stringify(results.depth)}`);
   lines.push(`${pad("global_object_calls", 32, true)} ${JSON.stringify(results.global_object_calls)}`);
   lines.push(formatFanout(results.live_fanout_100));
+  lines.push(formatTransfer(results.volume_transfer_64mib));
+  lines.push(formatClaims(results.agent_claims_16));
+  lines.push(formatSubmitToRunning(results.submit_to_running));
   return lines.join("\n");
 }
 

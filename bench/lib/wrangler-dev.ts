@@ -9,6 +9,8 @@ export interface DevWorker {
   proxyUrl: string;
   persistDir: string;
   config: string;
+  /** wrangler dev's own process id (workerd runs as its descendant: lib/process-memory.ts). */
+  pid: number;
   stop: () => void;
 }
 
@@ -60,6 +62,7 @@ export async function startDevWorker(name: string, config: string, workDir: stri
       proxyUrl: `http://127.0.0.1:${port}`,
       persistDir,
       config,
+      pid: started.child.pid!,
       stop: () => stopProcess(started.child),
     };
   } catch (error) {

@@ -4,6 +4,7 @@ interface Env {
   DB: D1Database;
   ORG: DurableObjectNamespace<CeilingObject>;
   COUNTER: DurableObjectNamespace<CeilingCounter>;
+  BLOBS: R2Bucket;
 }
 
 /** The org floors' objects all go to org-0, as Cohort's redeem and one-org scenarios go to one org. */
@@ -162,9 +163,29 @@ async function meFloor(env: Env) {
   return row;
 }
 
+/**
+ * volume_transfer's floor: the body streamed into R2 with the length the client declared (R2
+ * needs it up front; FixedLengthStream gives it without buffering), and streamed back out.
+ * No hash, no metadata, no quota: what any Worker storing the bytes cannot avoid.
+ */
+async function r2Floor(request: Request, env: Env, key: string): Promise<Response> {
+  if (request.method === "PUT") {
+    const length = Number(request.headers.get("content-length"));
+    if (!request.body || !Number.isSafeInteger(length) || length < 0) return new Response("Content-Length required", { status: 411 });
+    const sized = new FixedLengthStream(length);
+    const piping = request.body.pipeTo(sized.writable);
+    const [object] = await Promise.all([env.BLOBS.put(key, sized.readable), piping]);
+    return Response.json({ key, size: object?.size ?? 0 }, { status: 201 });
+  }
+  const object = await env.BLOBS.get(key);
+  if (!object) return new Response("not found", { status: 404 });
+  return new Response(object.body, { headers: { "Content-Type": "application/octet-stream", "Content-Length": String(object.size) } });
+}
+
 export default {
   async fetch(request, env) {
     const { pathname } = new URL(request.url);
+    if (pathname.startsWith("/r2/") && (request.method === "PUT" || request.method === "GET")) return r2Floor(request, env, pathname.slice("/r2/".length));
     if (pathname === "/noop") return Response.json({ ok: true });
     if (pathname === "/read") return Response.json(await readItem(env));
     if (pathname === "/io") {
