@@ -3,11 +3,11 @@ import { CohortApi, type Caller } from "./cohort-api.ts";
 import { percentile, sortNumbers } from "./live-fanout.ts";
 import { ROOT } from "./processes.ts";
 
-/** How long the CLI's agent sleeps after a 204 before claiming again: read from its loop, so the bench waits as it does. */
-export function cliPollInterval(): number {
+/** How long the CLI's agent asks the server to hold an idle claim (`?wait=N`): read from its loop, so the bench waits as it does. */
+export function cliClaimWaitSeconds(): number {
   const source = readFileSync(`${ROOT}cli/src/agent/loop.js`, "utf8");
-  const found = /IDLE_POLL_MS\s*=\s*([\d_]+)/.exec(source)?.[1];
-  if (!found) throw new Error("cli/src/agent/loop.js: no IDLE_POLL_MS; see how the agent waits now and follow it here");
+  const found = /CLAIM_WAIT_SECONDS\s*=\s*([\d_]+)/.exec(source)?.[1];
+  if (!found) throw new Error("cli/src/agent/loop.js: no CLAIM_WAIT_SECONDS; see how the agent waits now and follow it here");
   return Number(found.replaceAll("_", ""));
 }
 
@@ -40,15 +40,15 @@ export async function setUpAgents(origin: string, machines: number): Promise<Age
   return { origin, owner, orgId, projectId: body.project.id, machines: made };
 }
 
-async function agentCall(origin: string, token: string, path: string, body: unknown): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${origin}${path}`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+async function agentCall(origin: string, token: string, path: string, body: unknown, signal?: AbortSignal): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${origin}${path}`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body), signal });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
 
-/** A claim, as the CLI's agent sends it; the job (200) or undefined (204). */
-async function claim(origin: string, token: string): Promise<{ jobId: string; leaseToken: string } | undefined> {
-  const answer = await agentCall(origin, token, "/api/agent/claim", {});
+/** A claim, as the CLI's agent sends it (with `?wait=` while idle); the job (200) or undefined (204). */
+async function claim(origin: string, token: string, waitSeconds = 0, signal?: AbortSignal): Promise<{ jobId: string; leaseToken: string } | undefined> {
+  const answer = await agentCall(origin, token, `/api/agent/claim${waitSeconds > 0 ? `?wait=${waitSeconds}` : ""}`, {}, signal);
   if (answer.status === 204) return undefined;
   if (answer.status !== 200) throw new Error(`claim answered ${answer.status}: ${JSON.stringify(answer.body).slice(0, 300)}`);
   return { jobId: answer.body.job.id, leaseToken: answer.body.lease.token };
@@ -132,8 +132,8 @@ export async function measureClaims(org: AgentOrg, jobs: number): Promise<ClaimF
 export interface SubmitToRunningFigures {
   jobs: number;
   agents: number;
-  /** The CLI agent's sleep after a 204 (cli/src/agent/loop.js): it polls; nothing pushes. */
-  poll_interval_ms: number;
+  /** The CLI agent's long poll (cli/src/agent/loop.js): the server holds an idle claim this long. */
+  claim_wait_s: number;
   /** From sending the POST that queues the job to its agent's successful claim's answer. */
   p50_ms: number;
   p99_ms: number;
@@ -142,33 +142,28 @@ export interface SubmitToRunningFigures {
   claim_answer_p50_ms: number;
 }
 
+/** Submits fall at random moments within this span, so they meet agents at any point of their wait. */
+const SUBMIT_SPREAD_MS = 3000;
+
 /**
- * `agents` idle agents, each waiting as the CLI's does (claim; on 204 sleep the poll interval);
- * each gets `perAgent` jobs pinned to its machine, one at a time, each queued after a random
- * pause within one poll interval, so submits fall at random points of the agent's cycle.
+ * `agents` idle agents, each waiting as the CLI's does (a claim held by the server for up to
+ * `?wait=` seconds, then the next); each gets `perAgent` jobs pinned to its machine, one at a
+ * time, each queued after a random pause.
  */
 export async function measureSubmitToRunning(org: AgentOrg, agents: number, perAgent: number): Promise<SubmitToRunningFigures> {
-  const poll = cliPollInterval();
+  const wait = cliClaimWaitSeconds();
   const claimedAt = new Map<string, number>();
   const waiters = new Map<string, () => void>();
   const claimAnswers: number[] = [];
-  let stopping = false;
-  const wakes = new Set<() => void>();
+  const aborter = new AbortController();
   const loops = org.machines.slice(0, agents).map(async (machine) => {
-    while (!stopping) {
+    while (!aborter.signal.aborted) {
       const start = performance.now();
-      const job = await claim(org.origin, machine.agentToken);
-      if (!job) {
-        await new Promise<void>((resolve) => {
-          const wake = () => {
-            wakes.delete(wake);
-            resolve();
-          };
-          wakes.add(wake);
-          setTimeout(wake, poll);
-        });
-        continue;
-      }
+      const job = await claim(org.origin, machine.agentToken, wait, aborter.signal).catch((error) => {
+        if (aborter.signal.aborted) return undefined;
+        throw error;
+      });
+      if (!job) continue;
       const now = performance.now();
       claimAnswers.push(now - start);
       claimedAt.set(job.jobId, now);
@@ -182,14 +177,14 @@ export async function measureSubmitToRunning(org: AgentOrg, agents: number, perA
     await Promise.all(
       org.machines.slice(0, agents).map(async (machine) => {
         for (let k = 0; k < perAgent; k += 1) {
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * poll));
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * SUBMIT_SPREAD_MS));
           const sentAt = performance.now();
           const jobId = await submit(org, machine.id);
           submitAnswers.push(performance.now() - sentAt);
           if (!claimedAt.has(jobId)) {
             await Promise.race([
               new Promise<void>((resolve) => waiters.set(jobId, resolve)),
-              new Promise((_, reject) => setTimeout(() => reject(new Error(`job ${jobId} was not claimed within ${(poll * 4) / 1000} s`)), poll * 4)),
+              new Promise((_, reject) => setTimeout(() => reject(new Error(`job ${jobId} was not claimed within ${wait * 2} s`)), wait * 2000)),
             ]);
           }
           waits.push(claimedAt.get(jobId)! - sentAt);
@@ -197,15 +192,14 @@ export async function measureSubmitToRunning(org: AgentOrg, agents: number, perA
       }),
     );
   } finally {
-    stopping = true;
-    for (const wake of [...wakes]) wake();
+    aborter.abort();
     await Promise.allSettled(loops);
   }
   const sorted = sortNumbers(waits);
   return {
     jobs: waits.length,
     agents,
-    poll_interval_ms: poll,
+    claim_wait_s: wait,
     p50_ms: percentile(sorted, 50),
     p99_ms: percentile(sorted, 99),
     submit_answer_p50_ms: percentile(sortNumbers(submitAnswers), 50),

@@ -136,7 +136,7 @@ export function formatClaims(c: ClaimFigures): string {
 }
 
 export function formatSubmitToRunning(s: SubmitToRunningFigures): string {
-  return `${pad("submit_to_running", 32, true)} p50 ${s.p50_ms} ms, p99 ${s.p99_ms} ms over ${s.jobs} jobs on ${s.agents} idle agents polling every ${s.poll_interval_ms} ms; reference: the submit's answer p50 ${s.submit_answer_p50_ms} ms, a claim's p50 ${s.claim_answer_p50_ms} ms`;
+  return `${pad("submit_to_running", 32, true)} p50 ${s.p50_ms} ms, p99 ${s.p99_ms} ms over ${s.jobs} jobs on ${s.agents} idle agents long-polling (claim ?wait=${s.claim_wait_s}); reference: the submit's answer p50 ${s.submit_answer_p50_ms} ms, a claim's p50 ${s.claim_answer_p50_ms} ms`;
 }
 
 function pad(value: string | number, width: number, left = false): string {

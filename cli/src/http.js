@@ -9,6 +9,7 @@ import { CliError, EXIT, notSignedIn } from "./errors.js";
  *   query?: Record<string, string | number | undefined>,
  *   raw?: boolean,
  *   auth?: boolean,
+ *   signal?: AbortSignal,
  * }} RequestOptions
  */
 
@@ -57,7 +58,7 @@ export function createApi({ url, token }) {
     const headers = { Accept: "application/json", ...options.headers };
     if (token && options.auth !== false) headers.Authorization = `Bearer ${token}`;
     /** @type {RequestInit & { duplex?: "half" }} */
-    const init = { method, headers };
+    const init = { method, headers, signal: options.signal };
     if (options.json !== undefined) {
       headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(options.json);

@@ -66,6 +66,13 @@ export const jobsQuerySchema = z.object({
   limit: queryInt(1, JOB_LIMITS.listMax, JOB_LIMITS.listDefault),
 });
 
+/**
+ * `POST /api/agent/claim?wait=N`: with nothing to run, hold the answer up to N seconds (≤ 25)
+ * for a job to be queued, then claim again; 0 or absent answers 204 at once.
+ */
+export const CLAIM_WAIT_MAX_SECONDS = 25;
+export const claimQuerySchema = z.object({ wait: queryInt(0, CLAIM_WAIT_MAX_SECONDS, 0) });
+
 export const logsQuerySchema = z.object({ cursor: z.string().regex(/^[0-9]{1,15}$/).optional().or(z.literal("")) });
 
 const leaseToken = z.string().min(1).max(200);

@@ -17,6 +17,7 @@ import {
   type LiveTopic,
   type SocketClosure,
 } from "../domain/live";
+import { CLAIM_WAIT_MAX_SECONDS } from "../domain/job";
 import { AppError, type ErrorCode } from "../errors";
 import { applyOnce, operationOf, type CommandInput, type CommandResult, type Decision } from "./command";
 import { createCodes, decideRedeemCode, decideRevokeCode, type CreateCodesInput, type RedeemCodeInput, type RevokeCodeInput } from "./join-code-commands";
@@ -115,6 +116,8 @@ export type CommandOptions<T> = LiveEffect<T> & { replayAfterDeparture?: boolean
  */
 export class OrgObject extends DurableObject<Env> {
   readonly #queue = new SerialQueue();
+  /** Agents long-polling for work (POST /api/agent/claim?wait=N), woken by any change of jobs. */
+  protected readonly jobWaiters = new Set<() => void>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -184,8 +187,29 @@ export class OrgObject extends DurableObject<Env> {
     }
   }
 
+  /**
+   * Resolves true when jobs change (a job queued, requeued or freed), false after `ms` (at most
+   * the claim's 25 s wait: the timer keeps the object awake only that long). Outside the queue:
+   * waiting changes nothing.
+   */
+  waitForJobs(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.jobWaiters.delete(wake);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        this.jobWaiters.delete(wake);
+        resolve(false);
+      }, Math.max(0, Math.min(ms, CLAIM_WAIT_MAX_SECONDS * 1000)));
+      this.jobWaiters.add(wake);
+    });
+  }
+
   /** After a commit: close the sockets the change ends, then tell every other socket what changed. */
   protected announce(topics: readonly LiveTopic[], closures: SocketClosure[], at: Date): void {
+    if (topics.includes("jobs")) for (const wake of [...this.jobWaiters]) wake();
     if (topics.length === 0 && closures.length === 0) return;
     const closed = new Set<WebSocket>();
     for (const { userId, code } of closures) {

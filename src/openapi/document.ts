@@ -439,7 +439,9 @@ const PATHS: Record<string, Record<string, Operation>> = {
   "/api/agent/claim": {
     post: {
       summary: "Claim the oldest queued job this machine may run",
+      description: "With `?wait=N` (0–25 s) an idle claim is held until a job this machine may run is queued, or N seconds pass (then 204): the agent's long poll.",
       auth: "agent",
+      query: [q("wait", "Seconds (0–25, default 0) to hold the claim for a job to be queued", { type: "integer", minimum: 0, maximum: 25, default: 0 })],
       body: z.strictObject({}),
       bodyOptional: true,
       replies: { 200: s.Claim, 204: { description: "No job to run", schema: "empty" } },

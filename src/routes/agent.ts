@@ -6,12 +6,12 @@ import { findJobRow } from "../db/job-queries";
 import { findVolume } from "../db/volume-queries";
 import { keyedHash } from "../domain/keyed-hash";
 import { newSecret } from "../domain/ids";
-import { agentLogsSchema, finishSchema, leaseSchema, unsealEnv } from "../domain/job";
+import { agentLogsSchema, claimQuerySchema, finishSchema, leaseSchema, unsealEnv } from "../domain/job";
 import { orgClient } from "../services/org-client";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
 import { resolveAgent } from "../middleware/agent";
-import { jsonBody } from "./json-body";
+import { jsonBody, parseWith } from "./json-body";
 import { getFileAnswer, listFilesAnswer, putFileAnswer } from "./volume-files";
 
 const noBody = z.strictObject({});
@@ -52,10 +52,18 @@ async function jobVolume(c: Context<AppEnv>) {
 export const agentRoutes = new Hono<AppEnv>()
   .use(resolveAgent)
   .post("/claim", async (c) => {
+    const { wait } = parseWith(claimQuerySchema, c.req.query());
     await jsonBody(c, noBody);
     const { agent, org } = agentOrg(c);
     const token = `coh_lease_${newSecret()}`;
-    const { claimed } = await org.claimJob({ machineId: agent.machineId, leaseTokenHash: await leaseHash(c.var.config.codeHashSecret, token) });
+    const leaseTokenHash = await leaseHash(c.var.config.codeHashSecret, token);
+    let { claimed } = await org.claimJob({ machineId: agent.machineId, leaseTokenHash });
+    // A long poll: the org's object wakes waiting agents when jobs change; claim stays the only way to get one.
+    const until = clock.now() + wait * 1000;
+    while (!claimed && clock.now() < until) {
+      if (!(await c.env.ORG.getByName(agent.orgId).waitForJobs(until - clock.now()))) break;
+      ({ claimed } = await org.claimJob({ machineId: agent.machineId, leaseTokenHash }));
+    }
     if (!claimed) return c.body(null, 204);
     const env = await unsealEnv(c.var.config.codeHashSecret, claimed.job.id, claimed.envSealed);
     return c.json({ job: claimed.job, lease: { token, expiresAt: claimed.leaseExpiresAt }, env, volumes: claimed.volumes });

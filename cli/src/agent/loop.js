@@ -4,6 +4,9 @@ import { createApi } from "../http.js";
 import { note, printJson } from "../output.js";
 import { runJob } from "./run-job.js";
 
+/** How long the server holds an idle claim for a job to be queued (POST /api/agent/claim?wait=N). */
+const CLAIM_WAIT_SECONDS = 25;
+/** The pause after a 204 that came at once (a server without the long poll, or one under way to stop). */
 const IDLE_POLL_MS = 5000;
 
 /**
@@ -34,13 +37,26 @@ export async function runAgent(options) {
   if (!options.json) note(`Agent of machine ${options.machineId} at ${options.url}: waiting for jobs.`);
   try {
     while (!stopping) {
+      // A long poll: a job queued meanwhile is answered within about a second. A stop aborts it.
+      const aborter = new AbortController();
+      wake = () => aborter.abort();
+      const asked = Date.now();
       /** @type {Response} */
-      const response = await api.request("POST", "/api/agent/claim", { json: {}, raw: true });
+      let response;
+      try {
+        response = await api.request("POST", "/api/agent/claim", { json: {}, raw: true, query: { wait: options.once ? undefined : CLAIM_WAIT_SECONDS }, signal: aborter.signal });
+      } catch (error) {
+        if (stopping) return;
+        throw error;
+      } finally {
+        wake = undefined;
+      }
       if (response.status === 204) {
         if (options.once) {
           if (!options.json) note("No job to run.");
           return;
         }
+        if (Date.now() - asked >= 1000) continue;
         await new Promise((resolve) => {
           const timer = setTimeout(resolve, IDLE_POLL_MS);
           // Woken by a stop: the timer goes too, or it would hold the process for up to 5 s.
