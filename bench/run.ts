@@ -53,7 +53,15 @@ const runs = (name: (typeof MEASUREMENTS)[number]) => !only || only.has(name);
 const runFanout = runs("live_fanout");
 const mode = quick
   ? { warmupSeconds: 1, durationSeconds: 3, redeemPool: 600, peerInvites: 1_500, membersPerMutationOrg: 16, transfers: 3, claimJobs: 160 }
-  : { warmupSeconds: 3, durationSeconds: 10, redeemPool: 3_000, peerInvites: 6_000, membersPerMutationOrg: 16, transfers: 5, claimJobs: 400 };
+  : {
+      warmupSeconds: 3,
+      durationSeconds: 10,
+      redeemPool: 3_000,
+      peerInvites: 6_000,
+      membersPerMutationOrg: 16,
+      transfers: 5,
+      claimJobs: 400,
+    };
 /** The agents of issue 12's measurements: 16 claim at once; 10 of them then wait idle for 3 jobs each. */
 const AGENTS = 16;
 const IDLE_AGENTS = 10;
@@ -86,7 +94,10 @@ function roleChanges(worker: DevWorker, orgs: MutationOrg[]): LoadSpec {
   // Interleaved, so consecutive requests go to different orgs.
   for (let i = 0; i < perOrg; i += 1) {
     for (const org of orgs) {
-      items.push({ path: `/api/orgs/${org.orgId}/members/${org.memberIds[i]}/role`, headers: cookieHeaders(worker, org.owner.cookie, true) });
+      items.push({
+        path: `/api/orgs/${org.orgId}/members/${org.memberIds[i]}/role`,
+        headers: cookieHeaders(worker, org.owner.cookie, true),
+      });
     }
   }
   return spec(worker.url, { base: { path: "/", method: "PUT" }, items, bodiesByPass: [{ role: "admin" }, { role: "user" }] });
@@ -148,7 +159,10 @@ const SCENARIO_ORDER: [Scenario, (s: Servers) => LoadSpec][] = [
     "peer_list_members",
     ({ peer }) =>
       spec(peer.origin, {
-        base: { path: `/api/auth/organization/list-members?organizationId=${peer.organizationId}&limit=1000`, headers: { cookie: peer.ownerCookie } },
+        base: {
+          path: `/api/auth/organization/list-members?organizationId=${peer.organizationId}&limit=1000`,
+          headers: { cookie: peer.ownerCookie },
+        },
       }),
   ],
   [
@@ -159,8 +173,20 @@ const SCENARIO_ORDER: [Scenario, (s: Servers) => LoadSpec][] = [
         items: listMembersPages(peerWorkerd.organizationId, 1_000).map((path) => ({ path })),
       }),
   ],
-  ["members_1k", ({ cohort, seed }) => spec(cohort.url, { base: { path: `/api/orgs/${seed.members1k.orgId}/members`, headers: cookieHeaders(cohort, seed.members1k.owner.cookie) } })],
-  ["members_10k", ({ cohort, seed }) => spec(cohort.url, { base: { path: `/api/orgs/${seed.members10k.orgId}/members`, headers: cookieHeaders(cohort, seed.members10k.owner.cookie) } })],
+  [
+    "members_1k",
+    ({ cohort, seed }) =>
+      spec(cohort.url, {
+        base: { path: `/api/orgs/${seed.members1k.orgId}/members`, headers: cookieHeaders(cohort, seed.members1k.owner.cookie) },
+      }),
+  ],
+  [
+    "members_10k",
+    ({ cohort, seed }) =>
+      spec(cohort.url, {
+        base: { path: `/api/orgs/${seed.members10k.orgId}/members`, headers: cookieHeaders(cohort, seed.members10k.owner.cookie) },
+      }),
+  ],
 ];
 
 function probeOf(server: Server, s: Servers): string {
@@ -182,7 +208,9 @@ async function main() {
   log("starting the ceiling, Cohort and the peers; seeding; counting rows in workerd; bundling");
   const bundleStart = only ? undefined : measureBundle(workDir, cohortConfig);
   const ceilingStart = needed.has("ceiling") ? startDevWorker("ceiling", `${ROOT}bench/ceiling/wrangler.jsonc`, workDir, {}) : undefined;
-  const cohortStart = needed.has("cohort") ? startDevWorker("cohort", cohortConfig, workDir, { ENVIRONMENT: "development", AUTH_SECRET, CODE_HASH_SECRET }) : undefined;
+  const cohortStart = needed.has("cohort")
+    ? startDevWorker("cohort", cohortConfig, workDir, { ENVIRONMENT: "development", AUTH_SECRET, CODE_HASH_SECRET })
+    : undefined;
   const peerStart = needed.has("peer")
     ? startPeer(workDir, { members: 1_000, invites: mode.peerInvites }).then((peer) => {
         log("peer seeded");
@@ -202,11 +230,24 @@ async function main() {
         return costs;
       });
   const cohort = await cohortStart;
-  const seed = cohort && needsSeed
-    ? await seedCohort(cohort, workDir, CODE_HASH_SECRET, { redeemPool: mode.redeemPool, membersPerMutationOrg: mode.membersPerMutationOrg }, log)
-    : undefined;
+  const seed =
+    cohort && needsSeed
+      ? await seedCohort(
+          cohort,
+          workDir,
+          CODE_HASH_SECRET,
+          { redeemPool: mode.redeemPool, membersPerMutationOrg: mode.membersPerMutationOrg },
+          log,
+        )
+      : undefined;
   if (seed) log("Cohort seeded");
-  const [ceiling, peer, peerWorkerd, costs, bundle] = await Promise.all([ceilingStart, peerStart, peerWorkerdStart, countsStart, bundleStart]);
+  const [ceiling, peer, peerWorkerd, costs, bundle] = await Promise.all([
+    ceilingStart,
+    peerStart,
+    peerWorkerdStart,
+    countsStart,
+    bundleStart,
+  ]);
   log("all seeded");
   // Only the servers a selected scenario needs were started; only those scenarios read them.
   const servers = { ceiling, cohort, seed, peer: peer?.seed, peerWorkerd: peerWorkerd?.seed } as Servers;
@@ -216,7 +257,9 @@ async function main() {
     await drain(probeOf(serverOf(name), servers));
     loads[name] = await load(name, makeSpec(servers), workDir);
     const r = loads[name];
-    log(`${name}: ${r.rps} req/s, p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms, errors ${r.errors}${r.statuses ? ` ${JSON.stringify(r.statuses)}` : ""}${r.exhausted ? " (pool exhausted)" : ""}`);
+    log(
+      `${name}: ${r.rps} req/s, p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms, errors ${r.errors}${r.statuses ? ` ${JSON.stringify(r.statuses)}` : ""}${r.exhausted ? " (pool exhausted)" : ""}`,
+    );
   }
   // The Owner of one 16-member org edits its profile while 100 of its members' sockets are open.
   const fanout = runFanout && cohort && seed ? await measureFanout(cohort.url, seed.eightOrgs[0]!) : undefined;
@@ -226,7 +269,8 @@ async function main() {
   const agents = (runs("agent_claims") || runs("submit_to_running")) && cohort ? await setUpAgents(cohort.url, AGENTS) : undefined;
   const claims = runs("agent_claims") && agents ? await measureClaims(agents, mode.claimJobs) : undefined;
   if (claims) log(formatClaims(claims).replace(/ +/, ": "));
-  const submitToRunning = runs("submit_to_running") && agents ? await measureSubmitToRunning(agents, IDLE_AGENTS, JOBS_PER_IDLE_AGENT) : undefined;
+  const submitToRunning =
+    runs("submit_to_running") && agents ? await measureSubmitToRunning(agents, IDLE_AGENTS, JOBS_PER_IDLE_AGENT) : undefined;
   if (submitToRunning) log(formatSubmitToRunning(submitToRunning).replace(/ +/, ": "));
   ceiling?.stop();
   cohort?.stop();
@@ -247,7 +291,13 @@ async function main() {
   const startup = await measureStartup(workDir, cohortConfig);
 
   const listPages = listMembersPages("", 1_000).length;
-  const results = buildResults(loads, costs, bundle.gzipKib, { listPages }, { fanout, transfer: transfer.figures, claims, submitToRunning });
+  const results = buildResults(
+    loads,
+    costs,
+    bundle.gzipKib,
+    { listPages },
+    { fanout, transfer: transfer.figures, claims, submitToRunning },
+  );
   const resultsDir = join(ROOT, "bench", "results");
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(join(resultsDir, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
@@ -261,7 +311,12 @@ async function main() {
         connections: CONNECTIONS,
         warmup_seconds: mode.warmupSeconds,
         duration_seconds: mode.durationSeconds,
-        machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model ?? "", memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version },
+        machine: {
+          cpus: cpus().length,
+          cpu_model: cpus()[0]?.model ?? "",
+          memory_gib: Math.round(totalmem() / 2 ** 30),
+          node: process.version,
+        },
         bundle: { ...bundle, startup },
         peer_workerd: { list_members_page: PEER_WORKERD_PAGE, list_pages_per_1k: listPages, figures: "per page" },
         loads: Object.fromEntries(SCENARIOS.map((name) => [name, loads[name]])),
@@ -269,17 +324,26 @@ async function main() {
         live_fanout: { ...fanout, org_members: 16, change: "PATCH /api/orgs/:id (the Owner, a cookie), one at a time" },
         volume_transfer: {
           ...transfer.details,
-          memory_measures: "VmRSS/VmHWM of the workerd process wrangler dev runs (Worker, objects, local D1 and R2 together), not the isolate's heap",
+          memory_measures:
+            "VmRSS/VmHWM of the workerd process wrangler dev runs (Worker, objects, local D1 and R2 together), not the isolate's heap",
         },
-        agent_claims: { ...claims, loop: "POST /api/agent/claim then POST …/finish, 16 agents of the Owner's machines, until each gets a 204" },
-        submit_to_running: { ...submitToRunning, wait: "as cli/src/agent/loop.js: claim; on 204 sleep the poll interval; jobs pinned to each agent's machine" },
+        agent_claims: {
+          ...claims,
+          loop: "POST /api/agent/claim then POST …/finish, 16 agents of the Owner's machines, until each gets a 204",
+        },
+        submit_to_running: {
+          ...submitToRunning,
+          wait: "as cli/src/agent/loop.js: claim; on 204 sleep the poll interval; jobs pinned to each agent's machine",
+        },
       },
       null,
       2,
     )}\n`,
   );
   process.stdout.write(`${formatTables(results, costs)}\n`);
-  process.stdout.write(`${"startup_active_ms".padEnd(24)} ${"activeMs" in startup ? startup.activeMs : `unavailable (${startup.unavailable})`}\n`);
+  process.stdout.write(
+    `${"startup_active_ms".padEnd(24)} ${"activeMs" in startup ? startup.activeMs : `unavailable (${startup.unavailable})`}\n`,
+  );
   log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s; bench/results/latest.json written`);
   if (bundle.gzipKib > BUNDLE_BUDGET_GZIP_KIB) {
     log(`the bundle is ${bundle.gzipKib} KiB gzip, over its budget of ${BUNDLE_BUDGET_GZIP_KIB} KiB`);

@@ -106,7 +106,8 @@
         } catch {
           return;
         }
-        if (message && message.type === "changed" && Array.isArray(message.topics) && message.topics.some((topic) => topics.has(topic))) refresh();
+        if (message && message.type === "changed" && Array.isArray(message.topics) && message.topics.some((topic) => topics.has(topic)))
+          refresh();
       });
       ws.addEventListener("close", (event) => {
         clearInterval(pinger);
@@ -169,7 +170,10 @@
       }
       refreshing = true;
       try {
-        const response = await fetch(location.href, { credentials: "same-origin", headers: { Accept: "text/html", "X-Cohort-Live-Refetch": "1" } });
+        const response = await fetch(location.href, {
+          credentials: "same-origin",
+          headers: { Accept: "text/html", "X-Cohort-Live-Refetch": "1" },
+        });
         if (response.redirected && new URL(response.url).pathname !== location.pathname) return location.assign(response.url);
         if (!response.ok) return;
         const page = new DOMParser().parseFromString(await response.text(), "text/html");

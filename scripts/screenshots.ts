@@ -24,25 +24,38 @@ async function call(baseURL: string, path: string, body: unknown, cookie = ""): 
     body: JSON.stringify(body),
   });
   if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-  const set = response.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const set = response.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   return { json: await response.json(), cookie: set || cookie };
 }
 
 async function signUp(baseURL: string, name: string, username: string): Promise<Person> {
-  const { cookie } = await call(baseURL, "/api/auth/sign-up/email", { name, username, email: `${username}@example.edu`, password: PASSWORD });
+  const { cookie } = await call(baseURL, "/api/auth/sign-up/email", {
+    name,
+    username,
+    email: `${username}@example.edu`,
+    password: PASSWORD,
+  });
   return { name, username, cookie };
 }
 
 async function seed(baseURL: string) {
   const ada = await signUp(baseURL, "Ada Lovelace", "ada");
-  const { json } = await call(baseURL, "/api/orgs", {
-    name: "Vision Lab",
-    website: "https://vision.example.edu",
-    location: "Edinburgh, Scotland",
-    sector: "Research",
-    universityName: "University of Example",
-    description: "We teach machines to see: perception, 3D reconstruction and robot vision.",
-  }, ada.cookie);
+  const { json } = await call(
+    baseURL,
+    "/api/orgs",
+    {
+      name: "Vision Lab",
+      website: "https://vision.example.edu",
+      location: "Edinburgh, Scotland",
+      sector: "Research",
+      universityName: "University of Example",
+      description: "We teach machines to see: perception, 3D reconstruction and robot vision.",
+    },
+    ada.cookie,
+  );
   const orgId: string = json.org.id;
   const join = async (person: Person, role: "user" | "admin") => {
     const made = await call(baseURL, `/api/orgs/${orgId}/join-codes`, { role }, ada.cookie);
@@ -98,7 +111,13 @@ try {
     await shoot(setup, "setup", variant);
 
     const owner = await pageFor(browser, server.baseURL, width, ada);
-    for (const [path, name] of [["/", "dashboard"], ["/settings", "settings"], ["/machines", "machines"], ["/volumes", "volumes"], ["/activity", "activity"]] as const) {
+    for (const [path, name] of [
+      ["/", "dashboard"],
+      ["/settings", "settings"],
+      ["/machines", "machines"],
+      ["/volumes", "volumes"],
+      ["/activity", "activity"],
+    ] as const) {
       await owner.goto(path);
       await shoot(owner, name, variant);
     }

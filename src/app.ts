@@ -109,7 +109,9 @@ export function buildApp() {
   });
   // Raw-byte uploads stream to R2 under their own limit (100 MiB a request), checked by their routes.
   app.use((c, next) =>
-    (c.req.method === "PUT" && isByteUpload(c.req.path)) || (c.req.method === "POST" && isFormUpload(c.req.path)) ? next() : jsonBodyLimit(c, next),
+    (c.req.method === "PUT" && isByteUpload(c.req.path)) || (c.req.method === "POST" && isFormUpload(c.req.path))
+      ? next()
+      : jsonBodyLimit(c, next),
   );
   app.use(requireSameOrigin);
   app.use(resolvePrincipal);

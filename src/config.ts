@@ -25,7 +25,13 @@ export function loadConfig(env: Env): Config {
   const isDevelopment = env.ENVIRONMENT === "development";
   const authSecret = secretOrDefault(env.AUTH_SECRET, DEV_AUTH_SECRET, isDevelopment, "AUTH_SECRET");
   const codeHashSecret = secretOrDefault(env.CODE_HASH_SECRET, DEV_CODE_HASH_SECRET, isDevelopment, "CODE_HASH_SECRET");
-  return { isDevelopment, authSecret, codeHashSecret, pinnedOrigin: env.APP_ORIGIN ? env.APP_ORIGIN : null, turnstile: turnstileOf(env, isDevelopment) };
+  return {
+    isDevelopment,
+    authSecret,
+    codeHashSecret,
+    pinnedOrigin: env.APP_ORIGIN ? env.APP_ORIGIN : null,
+    turnstile: turnstileOf(env, isDevelopment),
+  };
 }
 
 /** An optional secret: without it a deployment keeps the flat refusal of the lockdown (docs/join-codes.md). */

@@ -12,7 +12,16 @@ function wantsJson(c: Context): boolean {
 function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (err instanceof HTTPException && err.status < 500) {
-    const code = err.status === 401 ? "unauthenticated" : err.status === 403 ? "forbidden" : err.status === 404 ? "not_found" : err.status === 413 ? "too_large" : "invalid_request";
+    const code =
+      err.status === 401
+        ? "unauthenticated"
+        : err.status === 403
+          ? "forbidden"
+          : err.status === 404
+            ? "not_found"
+            : err.status === 413
+              ? "too_large"
+              : "invalid_request";
     return new AppError(code, defaultMessage(code), { cause: err });
   }
   return new AppError("internal", undefined, { cause: err });
@@ -29,7 +38,14 @@ export const handleError: ErrorHandler<AppEnv> = (err, c) => {
   const error = toAppError(err);
   if (error.status >= 500) {
     // Logged with the cause for us; the client only ever sees the generic message.
-    console.error(JSON.stringify({ requestId: c.get("requestId"), path: c.req.path, error: String(error.cause ?? err), stack: (error.cause as Error | undefined)?.stack }));
+    console.error(
+      JSON.stringify({
+        requestId: c.get("requestId"),
+        path: c.req.path,
+        error: String(error.cause ?? err),
+        stack: (error.cause as Error | undefined)?.stack,
+      }),
+    );
   }
   return renderError(c, error);
 };

@@ -63,7 +63,8 @@ export function timedD1(d1: D1Database): D1Database {
     get(target, property) {
       if (property === "prepare") return (query: string) => wrap(target.prepare(query));
       if (property === "batch") {
-        return (statements: D1PreparedStatement[]) => timed("d1", () => target.batch(statements.map((statement) => unwrapped.get(statement) ?? statement)));
+        return (statements: D1PreparedStatement[]) =>
+          timed("d1", () => target.batch(statements.map((statement) => unwrapped.get(statement) ?? statement)));
       }
       const value: unknown = Reflect.get(target, property, target);
       return typeof value === "function" ? value.bind(target) : value;

@@ -24,7 +24,8 @@ let respondedAt = Number.POSITIVE_INFINITY;
 const insideCall = new AsyncLocalStorage<Span>();
 
 function openSpan(binding: string, method: string): Span {
-  const span: Span = { binding, method, start: (sequence += 1), end: Number.POSITIVE_INFINITY, parent: insideCall.getStore() };
+  sequence += 1;
+  const span: Span = { binding, method, start: sequence, end: Number.POSITIVE_INFINITY, parent: insideCall.getStore() };
   spans.push(span);
   return span;
 }
@@ -78,7 +79,9 @@ function traceObjectClass(binding: string, objectClass: { prototype: object }): 
     const original = proto[name];
     if (name === "constructor" || typeof original !== "function") continue;
     proto[name] = function (this: unknown, ...args: unknown[]) {
-      const caller = spans.find((span) => span.binding === binding && span.method === name && !span.claimed && span.end === Number.POSITIVE_INFINITY);
+      const caller = spans.find(
+        (span) => span.binding === binding && span.method === name && !span.claimed && span.end === Number.POSITIVE_INFINITY,
+      );
       if (!caller) return (original as (...a: unknown[]) => unknown).apply(this, args);
       caller.claimed = true;
       return insideCall.run(caller, () => (original as (...a: unknown[]) => unknown).apply(this, args));
@@ -92,7 +95,20 @@ interface D1Meta {
 }
 
 function emptyCost(): Cost {
-  return { d1Queries: 0, d1Statements: 0, rowsRead: 0, rowsWritten: 0, doCalls: {}, doStorageWrites: 0, d1Ms: 0, doMs: 0, totalMs: 0, trace: [], depth: 0, objectCalls: {} };
+  return {
+    d1Queries: 0,
+    d1Statements: 0,
+    rowsRead: 0,
+    rowsWritten: 0,
+    doCalls: {},
+    doStorageWrites: 0,
+    d1Ms: 0,
+    doMs: 0,
+    totalMs: 0,
+    trace: [],
+    depth: 0,
+    objectCalls: {},
+  };
 }
 
 let current = emptyCost();

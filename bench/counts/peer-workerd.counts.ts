@@ -11,11 +11,18 @@ async function call(path: string, { body, cookie = "" }: { body?: unknown; cooki
   const headers = new Headers({ cookie, origin: ORIGIN });
   if (body !== undefined) headers.set("Content-Type", "application/json");
   const ctx = createExecutionContext();
-  const request = new Request(`${ORIGIN}${path}`, { method: body === undefined ? "GET" : "POST", headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const request = new Request(`${ORIGIN}${path}`, {
+    method: body === undefined ? "GET" : "POST",
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const response = await worker.fetch(request as Request<unknown, IncomingRequestCfProperties>, env as never);
   responded();
   await waitOnExecutionContext(ctx);
-  const cookies = response.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const cookies = response.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : null, cookie: cookies };
 }
@@ -48,8 +55,19 @@ describe("the workerd peer's round trips per operation", () => {
     const statements: D1PreparedStatement[] = [];
     for (let i = 0; i < 999; i += 1) {
       statements.push(
-        env.DB.prepare("INSERT INTO user (id, name, email, email_verified, created_at, updated_at) VALUES (?, ?, ?, 0, ?, ?)").bind(`filler-${i}`, `m${i}`, `m${i}@example.com`, now, now),
-        env.DB.prepare("INSERT INTO member (id, organization_id, user_id, role, created_at) VALUES (?, ?, ?, 'member', ?)").bind(`member-${i}`, org, `filler-${i}`, now),
+        env.DB.prepare("INSERT INTO user (id, name, email, email_verified, created_at, updated_at) VALUES (?, ?, ?, 0, ?, ?)").bind(
+          `filler-${i}`,
+          `m${i}`,
+          `m${i}@example.com`,
+          now,
+          now,
+        ),
+        env.DB.prepare("INSERT INTO member (id, organization_id, user_id, role, created_at) VALUES (?, ?, ?, 'member', ?)").bind(
+          `member-${i}`,
+          org,
+          `filler-${i}`,
+          now,
+        ),
       );
     }
     for (let i = 0; i < statements.length; i += 500) await env.DB.batch(statements.slice(i, i + 500));
@@ -62,12 +80,19 @@ describe("the workerd peer's round trips per operation", () => {
 
   it("counts an accept-invitation in a 1,000-member org", async () => {
     const invitee = await signUp("invitee");
-    const invitation = await call("/api/auth/organization/invite-member", { body: { email: invitee.email, role: "member", organizationId: org }, cookie: owner.cookie });
+    const invitation = await call("/api/auth/organization/invite-member", {
+      body: { email: invitee.email, role: "member", organizationId: org },
+      cookie: owner.cookie,
+    });
     expect(invitation.status).toBe(200);
-    await record("peer_workerd_accept", () => call("/api/auth/organization/accept-invitation", { body: { invitationId: invitation.body.id }, cookie: invitee.cookie }));
+    await record("peer_workerd_accept", () =>
+      call("/api/auth/organization/accept-invitation", { body: { invitationId: invitation.body.id }, cookie: invitee.cookie }),
+    );
   });
 
   it("counts one page of 99 members (a list of 1,000 takes 11)", async () => {
-    await record("peer_workerd_list_page", () => call(`/api/auth/organization/list-members?organizationId=${org}&limit=99`, { cookie: owner.cookie }));
+    await record("peer_workerd_list_page", () =>
+      call(`/api/auth/organization/list-members?organizationId=${org}&limit=99`, { cookie: owner.cookie }),
+    );
   });
 });

@@ -79,15 +79,9 @@ async function addFillerMembers(orgId: string, count: number): Promise<void> {
   for (let i = 0; i < count; i += 1) {
     const id = `${prefix}-${i}`;
     statements.push(
-      env.DB.prepare("INSERT INTO user (id, name, email, email_verified, created_at, updated_at, username, display_username) VALUES (?, ?, ?, 0, ?, ?, ?, ?)").bind(
-        id,
-        `Filler ${i}`,
-        `${id}@example.com`,
-        now,
-        now,
-        id,
-        id,
-      ),
+      env.DB.prepare(
+        "INSERT INTO user (id, name, email, email_verified, created_at, updated_at, username, display_username) VALUES (?, ?, ?, 0, ?, ?, ?, ?)",
+      ).bind(id, `Filler ${i}`, `${id}@example.com`, now, now, id, id),
       env.DB.prepare("INSERT INTO membership (user_id, org_id, role, joined_at) VALUES (?, ?, 'user', ?)").bind(id, orgId, now),
     );
   }
@@ -154,10 +148,14 @@ describe("rows and object calls per operation", () => {
     const { small, big } = await orgs();
     const [smallCode] = await codesFor(small.orgId, small.owner, 1);
     const smallToken = await redeemer();
-    await record("redeem", 200, () => call("/api/join", { method: "POST", body: { code: smallCode }, token: smallToken, address: "192.0.2.1" }));
+    await record("redeem", 200, () =>
+      call("/api/join", { method: "POST", body: { code: smallCode }, token: smallToken, address: "192.0.2.1" }),
+    );
     const [bigCode] = await codesFor(big.orgId, big.owner, 1);
     const bigToken = await redeemer();
-    await record("redeem_in_1k_org", 200, () => call("/api/join", { method: "POST", body: { code: bigCode }, token: bigToken, address: "192.0.2.2" }));
+    await record("redeem_in_1k_org", 200, () =>
+      call("/api/join", { method: "POST", body: { code: bigCode }, token: bigToken, address: "192.0.2.2" }),
+    );
   });
 
   it("counts the calls per redemption to objects that every redemption shares", async () => {
@@ -197,14 +195,18 @@ describe("rows and object calls per operation", () => {
     const target = (members.body.members as { userId: string; role: string }[]).find((member) => member.role === "user");
     expect(target).toBeDefined();
     const path = `/api/orgs/${big.orgId}/members/${target!.userId}/role`;
-    await record("role_promote_in_1k_org", 200, () => call(path, { method: "PUT", body: { role: "admin" }, cookie: big.owner.cookie.cookie }));
+    await record("role_promote_in_1k_org", 200, () =>
+      call(path, { method: "PUT", body: { role: "admin" }, cookie: big.owner.cookie.cookie }),
+    );
   });
 
   it("counts a sign-up", async () => {
     const username = unique("counted");
     await record("sign_up", 201, () =>
-      call("/api/auth/sign-up/email", { method: "POST", body: { email: `${username}@example.com`, password: "correct horse battery", name: username, username } }),
+      call("/api/auth/sign-up/email", {
+        method: "POST",
+        body: { email: `${username}@example.com`, password: "correct horse battery", name: username, username },
+      }),
     );
   });
 });
-

@@ -9,7 +9,9 @@ const migrations = await readD1Migrations(`${root}migrations`);
 const wranglerConfig = ts.parseConfigFileTextToJson("wrangler.jsonc", readFileSync(`${root}wrangler.jsonc`, "utf8")).config as {
   durable_objects?: { bindings?: { name: string; class_name: string }[] };
 };
-const objectClasses = Object.fromEntries((wranglerConfig.durable_objects?.bindings ?? []).map(({ name, class_name }) => [name, class_name]));
+const objectClasses = Object.fromEntries(
+  (wranglerConfig.durable_objects?.bindings ?? []).map(({ name, class_name }) => [name, class_name]),
+);
 
 /** Runs the row-counting test inside workerd, with Cohort's own Worker and bindings. */
 export default defineConfig({

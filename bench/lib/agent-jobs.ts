@@ -34,20 +34,42 @@ export async function setUpAgents(origin: string, machines: number): Promise<Age
   if (archive.status !== 200) throw new Error(`archive upload answered ${archive.status}: ${await archive.text()}`);
   const made = [];
   for (let i = 0; i < machines; i += 1) {
-    const { body: machine } = await api.expect<{ machine: { id: string }; agentToken: string }>(201, "POST", `/api/orgs/${orgId}/machines`, { name: `agent-${i}` }, owner);
+    const { body: machine } = await api.expect<{ machine: { id: string }; agentToken: string }>(
+      201,
+      "POST",
+      `/api/orgs/${orgId}/machines`,
+      { name: `agent-${i}` },
+      owner,
+    );
     made.push({ id: machine.machine.id, agentToken: machine.agentToken });
   }
   return { origin, owner, orgId, projectId: body.project.id, machines: made };
 }
 
-async function agentCall(origin: string, token: string, path: string, body: unknown, signal?: AbortSignal): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${origin}${path}`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body), signal });
+async function agentCall(
+  origin: string,
+  token: string,
+  path: string,
+  body: unknown,
+  signal?: AbortSignal,
+): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${origin}${path}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+    signal,
+  });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
 
 /** A claim, as the CLI's agent sends it (with `?wait=` while idle); the job (200) or undefined (204). */
-async function claim(origin: string, token: string, waitSeconds = 0, signal?: AbortSignal): Promise<{ jobId: string; leaseToken: string } | undefined> {
+async function claim(
+  origin: string,
+  token: string,
+  waitSeconds = 0,
+  signal?: AbortSignal,
+): Promise<{ jobId: string; leaseToken: string } | undefined> {
   const answer = await agentCall(origin, token, `/api/agent/claim${waitSeconds > 0 ? `?wait=${waitSeconds}` : ""}`, {}, signal);
   if (answer.status === 204) return undefined;
   if (answer.status !== 200) throw new Error(`claim answered ${answer.status}: ${JSON.stringify(answer.body).slice(0, 300)}`);
@@ -61,7 +83,13 @@ async function finish(origin: string, token: string, jobId: string, leaseToken: 
 
 async function submit(org: AgentOrg, machineId?: string): Promise<string> {
   const api = new CohortApi(org.origin);
-  const { body } = await api.expect<{ job: { id: string } }>(201, "POST", `/api/orgs/${org.orgId}/jobs`, { projectId: org.projectId, command: ["true"], ...(machineId ? { machineId } : {}) }, org.owner);
+  const { body } = await api.expect<{ job: { id: string } }>(
+    201,
+    "POST",
+    `/api/orgs/${org.orgId}/jobs`,
+    { projectId: org.projectId, command: ["true"], ...(machineId ? { machineId } : {}) },
+    org.owner,
+  );
   return body.job.id;
 }
 
@@ -184,7 +212,9 @@ export async function measureSubmitToRunning(org: AgentOrg, agents: number, perA
           if (!claimedAt.has(jobId)) {
             await Promise.race([
               new Promise<void>((resolve) => waiters.set(jobId, resolve)),
-              new Promise((_, reject) => setTimeout(() => reject(new Error(`job ${jobId} was not claimed within ${wait * 2} s`)), wait * 2000)),
+              new Promise((_, reject) =>
+                setTimeout(() => reject(new Error(`job ${jobId} was not claimed within ${wait * 2} s`)), wait * 2000),
+              ),
             ]);
           }
           waits.push(claimedAt.get(jobId)! - sentAt);

@@ -27,7 +27,11 @@ export function inserts(table: string, columns: string[], rows: (string | number
  * so thousands of sign-ups would not fit the run; the token is stored exactly as the app
  * stores its own (the same keyed hash, under the secret the bench passes to wrangler dev).
  */
-export async function bulkAccounts(prefix: string, count: number, codeHashSecret: string): Promise<{ accounts: BulkAccount[]; sql: string[] }> {
+export async function bulkAccounts(
+  prefix: string,
+  count: number,
+  codeHashSecret: string,
+): Promise<{ accounts: BulkAccount[]; sql: string[] }> {
   const now = Date.now();
   const accounts: BulkAccount[] = [];
   for (let i = 0; i < count; i += 1) {
@@ -35,7 +39,9 @@ export async function bulkAccounts(prefix: string, count: number, codeHashSecret
     accounts.push({ id: `bench-${prefix}-${i}`, username, token: `coh_${randomBytes(20).toString("hex")}` });
   }
   const users = accounts.map((a) => [a.id, `Bench ${a.username}`, `${a.username}@bench.example`, 0, now, now, a.username, a.username]);
-  const tokens = await Promise.all(accounts.map(async (a) => [`tok-${a.id}`, a.id, "bench", await keyedHash(codeHashSecret, a.token), now]));
+  const tokens = await Promise.all(
+    accounts.map(async (a) => [`tok-${a.id}`, a.id, "bench", await keyedHash(codeHashSecret, a.token), now]),
+  );
   return {
     accounts,
     sql: [
@@ -55,7 +61,11 @@ export function fillerMembers(prefix: string, orgId: string, count: number): str
       ["id", "name", "email", "email_verified", "created_at", "updated_at", "username", "display_username"],
       ids.map((id) => [`bench-${id}`, `Bench ${id}`, `${id}@bench.example`, 0, now, now, id, id]),
     ),
-    ...inserts("membership", ["user_id", "org_id", "role", "joined_at"], ids.map((id) => [`bench-${id}`, orgId, "user", now])),
+    ...inserts(
+      "membership",
+      ["user_id", "org_id", "role", "joined_at"],
+      ids.map((id) => [`bench-${id}`, orgId, "user", now]),
+    ),
   ];
 }
 

@@ -14,7 +14,10 @@ export type StartupFigure = { activeMs: number } | { unavailable: string };
 /** Gzip size of what `wrangler deploy --dry-run` would upload (code, not source maps). */
 export async function measureBundle(workDir: string, config: string): Promise<BundleFigures> {
   const outDir = join(workDir, "bundle");
-  await runCommand(process.execPath, [WRANGLER, "deploy", "--dry-run", "--outdir", outDir, "-c", config], { timeoutMs: 180_000, cwd: dirname(config) });
+  await runCommand(process.execPath, [WRANGLER, "deploy", "--dry-run", "--outdir", outDir, "-c", config], {
+    timeoutMs: 180_000,
+    cwd: dirname(config),
+  });
   let raw = 0;
   let gzip = 0;
   for (const file of readdirSync(outDir)) {

@@ -13,7 +13,12 @@ export class CohortApi {
     this.origin = origin;
   }
 
-  async call<T = any>(method: string, path: string, body?: unknown, as: Caller = {}): Promise<{ status: number; body: T; headers: Headers }> {
+  async call<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    as: Caller = {},
+  ): Promise<{ status: number; body: T; headers: Headers }> {
     const headers = new Headers();
     if (body !== undefined) headers.set("Content-Type", "application/json");
     if (as.cookie) {
@@ -66,7 +71,13 @@ export class CohortApi {
   async createCodes(owner: Caller, orgId: string, count: number): Promise<string[]> {
     const codes: string[] = [];
     while (codes.length < count) {
-      const { body } = await this.expect<{ codes: { code: string }[] }>(201, "POST", `/api/orgs/${orgId}/join-codes`, { count: Math.min(50, count - codes.length) }, owner);
+      const { body } = await this.expect<{ codes: { code: string }[] }>(
+        201,
+        "POST",
+        `/api/orgs/${orgId}/join-codes`,
+        { count: Math.min(50, count - codes.length) },
+        owner,
+      );
       codes.push(...body.codes.map((code) => code.code));
     }
     return codes;

@@ -5,9 +5,9 @@ import type { Cost as OperationCost } from "../counts/cost.ts";
 export type { OperationCost };
 
 async function countsOf(config: string, marker: string): Promise<Record<string, OperationCost>> {
-  const output = await runCommand(process.execPath, [`${ROOT}node_modules/vitest/vitest.mjs`, "run", "-c", config], { timeoutMs: 300_000 }).catch(
-    (error: Error) => error.message,
-  );
+  const output = await runCommand(process.execPath, [`${ROOT}node_modules/vitest/vitest.mjs`, "run", "-c", config], {
+    timeoutMs: 300_000,
+  }).catch((error: Error) => error.message);
   const line = new RegExp(`${marker} (\\{.*\\})`).exec(output)?.[1];
   if (!line) throw new Error(`the counts run (${config}) printed no figures:\n${output.slice(-3000)}`);
   if (/\d+ failed/.test(output)) process.stderr.write(`warning: some counts failed (${config}):\n${output.slice(-3000)}\n`);

@@ -26,7 +26,12 @@ export const sortNumbers = (values: number[]) => [...values].sort((a, b) => a - 
  * cap) stay open while the Owner makes `changes` profile edits one after another; each edit's
  * `changed` message is timed at every socket, from the moment the edit was sent.
  */
-export async function measureFanout(origin: string, org: { orgId: string; owner: Caller; memberTokens: string[] }, sockets = 100, changes = 30): Promise<FanoutFigures> {
+export async function measureFanout(
+  origin: string,
+  org: { orgId: string; owner: Caller; memberTokens: string[] },
+  sockets = 100,
+  changes = 30,
+): Promise<FanoutFigures> {
   const api = new CohortApi(origin);
   const url = `${origin.replace(/^http/, "ws")}/api/orgs/${org.orgId}/live`;
   let waiting: { sentAt: number; arrivals: number[]; done: () => void } | undefined;
@@ -36,7 +41,9 @@ export async function measureFanout(origin: string, org: { orgId: string; owner:
       (_, i) =>
         new Promise<WebSocket>((resolve, reject) => {
           // Node's WebSocket (undici) takes headers: a bearer token needs no Origin.
-          const socket = new WebSocket(url, { headers: { authorization: `Bearer ${org.memberTokens[i % org.memberTokens.length]}` } } as unknown as string[]);
+          const socket = new WebSocket(url, {
+            headers: { authorization: `Bearer ${org.memberTokens[i % org.memberTokens.length]}` },
+          } as unknown as string[]);
           socket.onopen = () => resolve(socket);
           socket.onerror = () => reject(new Error(`live socket ${i} did not open`));
           socket.onmessage = (event) => {

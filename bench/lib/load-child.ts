@@ -82,7 +82,8 @@ await new Promise((resolve) => instance.on("done", resolve));
 clearInterval(warmTimer);
 
 latencies.sort((a, b) => a - b);
-const percentile = (p: number) => (latencies.length ? Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]! * 10) / 10 : 0);
+const percentile = (p: number) =>
+  latencies.length ? Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]! * 10) / 10 : 0;
 const out: LoadResult = {
   rps: Math.round((ok / spec.durationSeconds) * 10) / 10,
   p50_ms: percentile(50),

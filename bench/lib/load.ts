@@ -7,7 +7,9 @@ import type { LoadResult, LoadSpec } from "./load-spec.ts";
 export async function load(name: string, spec: LoadSpec, workDir: string): Promise<LoadResult> {
   const specFile = join(workDir, `load-${name}.json`);
   writeFileSync(specFile, JSON.stringify(spec));
-  const child = spawn(process.execPath, [new URL("./load-child.ts", import.meta.url).pathname, specFile], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [new URL("./load-child.ts", import.meta.url).pathname, specFile], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   let stdout = "";
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
@@ -25,7 +27,10 @@ export async function drain(url: string, maxMs = 15_000): Promise<void> {
   let quick = 0;
   while (Date.now() < deadline && quick < 3) {
     const start = performance.now();
-    await fetch(url).then((response) => response.arrayBuffer(), () => undefined);
+    await fetch(url).then(
+      (response) => response.arrayBuffer(),
+      () => undefined,
+    );
     quick = performance.now() - start < 100 ? quick + 1 : 0;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -20,7 +20,8 @@ export const PEER_WORKERD_PAGE = 99;
 export function listMembersPages(organizationId: string, members: number): string[] {
   return Array.from(
     { length: Math.ceil(members / PEER_WORKERD_PAGE) },
-    (_, k) => `/api/auth/organization/list-members?organizationId=${organizationId}&limit=${PEER_WORKERD_PAGE}&offset=${k * PEER_WORKERD_PAGE}`,
+    (_, k) =>
+      `/api/auth/organization/list-members?organizationId=${organizationId}&limit=${PEER_WORKERD_PAGE}&offset=${k * PEER_WORKERD_PAGE}`,
   );
 }
 
@@ -59,13 +60,23 @@ async function post(origin: string, path: string, body: unknown, cookie = ""): P
  * Auth's API; the 999 filler members, and each invitee's user row, session and pending
  * invitation, go straight into its local D1 (bench/README.md, "Seeding").
  */
-export async function startPeerWorkerd(workDir: string, sizes: { members: number; invites: number }): Promise<{ worker: DevWorker; seed: PeerSeed }> {
+export async function startPeerWorkerd(
+  workDir: string,
+  sizes: { members: number; invites: number },
+): Promise<{ worker: DevWorker; seed: PeerSeed }> {
   const worker = await startDevWorker("peer-workerd", `${ROOT}bench/peer-workerd/wrangler.jsonc`, workDir, { AUTH_SECRET: SECRET });
   const origin = worker.url;
-  const signedUp = await post(origin, "/api/auth/sign-up/email", { email: "owner@example.com", password: "correct horse battery", name: "owner" });
+  const signedUp = await post(origin, "/api/auth/sign-up/email", {
+    email: "owner@example.com",
+    password: "correct horse battery",
+    name: "owner",
+  });
   const ownerCookie = cookieOf(signedUp);
   const ownerId = (await json<{ user: { id: string } }>(signedUp, "sign-up")).user.id;
-  const org = await json<{ id: string }>(await post(origin, "/api/auth/organization/create", { name: "Peer org", slug: "peer-org" }, ownerCookie), "create org");
+  const org = await json<{ id: string }>(
+    await post(origin, "/api/auth/organization/create", { name: "Peer org", slug: "peer-org" }, ownerCookie),
+    "create org",
+  );
 
   const now = Date.now();
   const week = now + 7 * 24 * 60 * 60 * 1000;
@@ -78,10 +89,26 @@ export async function startPeerWorkerd(workDir: string, sizes: { members: number
   }));
   const userColumns = ["id", "name", "email", "email_verified", "created_at", "updated_at"];
   const sql = [
-    ...inserts("user", userColumns, fillers.map(({ id, i }) => [id, `member${i}`, `member${i}@example.com`, 0, now, now])),
-    ...inserts("member", ["id", "organization_id", "user_id", "role", "created_at"], fillers.map(({ id }) => [randomUUID(), org.id, id, "member", now])),
-    ...inserts("user", userColumns, invitees.map((u, i) => [u.id, `invitee${i}`, u.email, 0, now, now])),
-    ...inserts("session", ["id", "expires_at", "token", "created_at", "updated_at", "user_id"], invitees.map((u) => [randomUUID(), week, u.token, now, now, u.id])),
+    ...inserts(
+      "user",
+      userColumns,
+      fillers.map(({ id, i }) => [id, `member${i}`, `member${i}@example.com`, 0, now, now]),
+    ),
+    ...inserts(
+      "member",
+      ["id", "organization_id", "user_id", "role", "created_at"],
+      fillers.map(({ id }) => [randomUUID(), org.id, id, "member", now]),
+    ),
+    ...inserts(
+      "user",
+      userColumns,
+      invitees.map((u, i) => [u.id, `invitee${i}`, u.email, 0, now, now]),
+    ),
+    ...inserts(
+      "session",
+      ["id", "expires_at", "token", "created_at", "updated_at", "user_id"],
+      invitees.map((u) => [randomUUID(), week, u.token, now, now, u.id]),
+    ),
     ...inserts(
       "invitation",
       ["id", "organization_id", "email", "role", "status", "expires_at", "created_at", "inviter_id"],

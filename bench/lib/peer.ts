@@ -10,7 +10,10 @@ export interface PeerSeed {
 }
 
 /** Starts the peer (bench/peer/server.ts) on a fresh SQLite file; resolves once it is seeded. */
-export async function startPeer(workDir: string, sizes: { members: number; invites: number }): Promise<{ seed: PeerSeed; stop: () => void }> {
+export async function startPeer(
+  workDir: string,
+  sizes: { members: number; invites: number },
+): Promise<{ seed: PeerSeed; stop: () => void }> {
   const out = join(workDir, "peer-seed.json");
   const started = startProcess(
     process.execPath,

@@ -153,9 +153,14 @@ export function formatTables(results: Results, costs: Record<string, OperationCo
     lines.push(`${pad(name, 28, true)} ${pad(f.rps, 9)} ${pad(f.p50_ms, 8)} ${pad(f.p99_ms, 8)} ${pad(f.errors, 7)}`);
   }
   lines.push("");
-  lines.push(`${pad("operation", 22, true)} ${pad("rows read", 10)} ${pad("written", 8)} ${pad("D1 calls", 9)} ${pad("depth", 6)} ${pad("DO writes", 10)}  DO calls`);
+  lines.push(
+    `${pad("operation", 22, true)} ${pad("rows read", 10)} ${pad("written", 8)} ${pad("D1 calls", 9)} ${pad("depth", 6)} ${pad("DO writes", 10)}  DO calls`,
+  );
   for (const [operation, cost] of Object.entries(costs)) {
-    const objects = Object.entries(cost.doCalls).map(([binding, n]) => `${binding} ${n}`).join(", ") || "0";
+    const objects =
+      Object.entries(cost.doCalls)
+        .map(([binding, n]) => `${binding} ${n}`)
+        .join(", ") || "0";
     lines.push(
       `${pad(operation, 22, true)} ${pad(cost.rowsRead, 10)} ${pad(cost.rowsWritten, 8)} ${pad(cost.d1Queries, 9)} ${pad(cost.depth, 6)} ${pad(cost.doStorageWrites, 10)}  ${objects}`,
     );

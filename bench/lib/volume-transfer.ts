@@ -39,7 +39,12 @@ const median = (values: number[]) => {
 const round1 = (value: number) => Math.round(value * 10) / 10;
 const rate = (ms: number) => round1(FILE_BYTES / 2 ** 20 / (ms / 1000));
 
-async function timedPut(url: string, bytes: Uint8Array<ArrayBuffer>, headers: Record<string, string>, expected: number[]): Promise<{ ms: number; body: any }> {
+async function timedPut(
+  url: string,
+  bytes: Uint8Array<ArrayBuffer>,
+  headers: Record<string, string>,
+  expected: number[],
+): Promise<{ ms: number; body: any }> {
   const start = performance.now();
   // A Uint8Array body: fetch sends its Content-Length, as the contract requires.
   const response = await fetch(url, { method: "PUT", body: bytes, headers: { "content-type": "application/octet-stream", ...headers } });
@@ -53,7 +58,8 @@ async function timedPut(url: string, bytes: Uint8Array<ArrayBuffer>, headers: Re
 async function timedGet(url: string, headers: Record<string, string>, sha256: string): Promise<number> {
   const start = performance.now();
   const response = await fetch(url, { headers });
-  if (response.status !== 200 || !response.body) throw new Error(`GET ${url} answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
+  if (response.status !== 200 || !response.body)
+    throw new Error(`GET ${url} answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
   const hash = createHash("sha256");
   let size = 0;
   for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
@@ -72,12 +78,22 @@ async function timedGet(url: string, headers: Record<string, string>, sha256: st
  * same bytes, interleaved so that both see the same machine. Each transfer is watched for the
  * serving workerd process's peak RSS.
  */
-export async function measureVolumeTransfer(cohort: DevWorker, ceiling: DevWorker, repetitions: number): Promise<{ figures: TransferFigures; details: TransferDetails }> {
+export async function measureVolumeTransfer(
+  cohort: DevWorker,
+  ceiling: DevWorker,
+  repetitions: number,
+): Promise<{ figures: TransferFigures; details: TransferDetails }> {
   const api = new CohortApi(cohort.url);
   const owner = await api.signUp("transferowner", "10.0.2.1");
   const caller: Caller = { cookie: owner.cookie };
   const orgId = await api.createOrg(caller, "Bench transfers");
-  const { body } = await api.expect<{ volume: { id: string } }>(201, "POST", `/api/orgs/${orgId}/volumes`, { name: "transfers", sizeGb: 1 }, caller);
+  const { body } = await api.expect<{ volume: { id: string } }>(
+    201,
+    "POST",
+    `/api/orgs/${orgId}/volumes`,
+    { name: "transfers", sizeGb: 1 },
+    caller,
+  );
   const cohortAuth = { cookie: owner.cookie, origin: cohort.url };
   const filesUrl = `${cohort.url}/api/orgs/${orgId}/volumes/${body.volume.id}/files`;
 
@@ -86,7 +102,10 @@ export async function measureVolumeTransfer(cohort: DevWorker, ceiling: DevWorke
   const sha256 = createHash("sha256").update(bytes).digest("hex");
   const portOf = (worker: DevWorker) => Number(new URL(worker.url).port);
   const pids = { cohort: workerdOf(cohort.pid, portOf(cohort)), ceiling: workerdOf(ceiling.pid, portOf(ceiling)) };
-  if (!pids.cohort || !pids.ceiling) throw new Error(`no workerd process listening on the Worker's port under wrangler dev (cohort ${pids.cohort}, ceiling ${pids.ceiling})`);
+  if (!pids.cohort || !pids.ceiling)
+    throw new Error(
+      `no workerd process listening on the Worker's port under wrangler dev (cohort ${pids.cohort}, ceiling ${pids.ceiling})`,
+    );
   const idle = { cohort: memoryOf(pids.cohort).rssKib, ceiling: memoryOf(pids.ceiling).rssKib };
 
   const samples = { upload: [] as number[], download: [] as number[], ceiling_upload: [] as number[], ceiling_download: [] as number[] };
@@ -101,7 +120,8 @@ export async function measureVolumeTransfer(cohort: DevWorker, ceiling: DevWorke
     await watched("ceiling_upload", pids.ceiling, async () => (await timedPut(`${ceiling.url}/r2/${path}`, bytes, {}, [201])).ms);
     await watched("upload", pids.cohort, async () => {
       const put = await timedPut(`${filesUrl}/${path}`, bytes, cohortAuth, [201]);
-      if (put.body.file?.sha256 !== sha256 || put.body.file?.size !== FILE_BYTES) throw new Error(`Cohort stored ${JSON.stringify(put.body).slice(0, 300)}`);
+      if (put.body.file?.sha256 !== sha256 || put.body.file?.size !== FILE_BYTES)
+        throw new Error(`Cohort stored ${JSON.stringify(put.body).slice(0, 300)}`);
       return put.ms;
     });
     await watched("ceiling_download", pids.ceiling, () => timedGet(`${ceiling.url}/r2/${path}`, {}, sha256));
@@ -125,10 +145,20 @@ export async function measureVolumeTransfer(cohort: DevWorker, ceiling: DevWorke
       ceiling_upload: over(memory.ceiling_upload, idle.ceiling),
       ceiling_download: over(memory.ceiling_download, idle.ceiling),
     },
-    peak_rss_rise_mib: { upload: rise(memory.upload), download: rise(memory.download), ceiling_upload: rise(memory.ceiling_upload), ceiling_download: rise(memory.ceiling_download) },
+    peak_rss_rise_mib: {
+      upload: rise(memory.upload),
+      download: rise(memory.download),
+      ceiling_upload: rise(memory.ceiling_upload),
+      ceiling_download: rise(memory.ceiling_download),
+    },
   };
   return {
     figures,
-    details: { samples_mib_s: samples, idle_rss_mib: { cohort: mib(idle.cohort), ceiling: mib(idle.ceiling) }, memory, workerd_pids: { cohort: pids.cohort, ceiling: pids.ceiling } },
+    details: {
+      samples_mib_s: samples,
+      idle_rss_mib: { cohort: mib(idle.cohort), ceiling: mib(idle.ceiling) },
+      memory,
+      workerd_pids: { cohort: pids.cohort, ceiling: pids.ceiling },
+    },
   };
 }

@@ -73,8 +73,12 @@ export async function startDevWorker(name: string, config: string, workDir: stri
 
 /** Runs SQL against the Worker's local D1 (the same files wrangler dev serves). */
 export async function executeSql(worker: DevWorker, file: string): Promise<void> {
-  await runCommand(process.execPath, [WRANGLER, "d1", "execute", "DB", "--local", "--persist-to", worker.persistDir, "-c", worker.config, "--file", file, "--yes"], {
-    timeoutMs: 300_000,
-    cwd: dirname(worker.config),
-  });
+  await runCommand(
+    process.execPath,
+    [WRANGLER, "d1", "execute", "DB", "--local", "--persist-to", worker.persistDir, "-c", worker.config, "--file", file, "--yes"],
+    {
+      timeoutMs: 300_000,
+      cwd: dirname(worker.config),
+    },
+  );
 }

@@ -39,7 +39,9 @@ async function inBatches<T>(count: number, size: number, make: (i: number) => Pr
  */
 function addFillerMembers(database: DatabaseSync, organizationId: string, count: number): void {
   const now = new Date().toISOString();
-  const user = database.prepare("INSERT INTO user (id, name, email, emailVerified, image, createdAt, updatedAt) VALUES (?, ?, ?, 0, NULL, ?, ?)");
+  const user = database.prepare(
+    "INSERT INTO user (id, name, email, emailVerified, image, createdAt, updatedAt) VALUES (?, ?, ?, 0, NULL, ?, ?)",
+  );
   const member = database.prepare("INSERT INTO member (id, organizationId, userId, role, createdAt) VALUES (?, ?, ?, 'member', ?)");
   database.exec("BEGIN");
   for (let i = 0; i < count; i += 1) {
@@ -55,7 +57,12 @@ function addFillerMembers(database: DatabaseSync, organizationId: string, count:
  * pending invitations, each with its recipient's session (signed up through Better Auth's
  * API), for accept-invitation.
  */
-export async function seedPeer(auth: PeerAuth, database: DatabaseSync, origin: string, counts: { members: number; invites: number }): Promise<Seeded> {
+export async function seedPeer(
+  auth: PeerAuth,
+  database: DatabaseSync,
+  origin: string,
+  counts: { members: number; invites: number },
+): Promise<Seeded> {
   const owner = await signUp(auth, "owner");
   const ownerHeaders = new Headers({ cookie: owner.cookie, origin });
   const org = await auth.api.createOrganization({ body: { name: "Peer org", slug: "peer-org" }, headers: ownerHeaders });

@@ -106,7 +106,9 @@ export function machinesDir(env = process.env) {
  * @param {{ url: string, volumeId: string, path: string, size: number, mtimeMs: number }} key
  */
 function uploadFile(key) {
-  const digest = createHash("sha256").update(JSON.stringify([key.url, key.volumeId, key.path, key.size, key.mtimeMs])).digest("hex");
+  const digest = createHash("sha256")
+    .update(JSON.stringify([key.url, key.volumeId, key.path, key.size, key.mtimeMs]))
+    .digest("hex");
   return `${digest.slice(0, 32)}.json`;
 }
 

@@ -41,7 +41,8 @@ export function printTable(header, rows, options = {}) {
     return;
   }
   const widths = header.map((name, i) => Math.max(name.length, ...cells.map((row) => (row[i] ?? "").length)));
-  const line = (/** @type {string[]} */ row) => row.map((value, i) => (i === row.length - 1 ? value : value.padEnd(widths[i] ?? 0))).join("  ");
+  const line = (/** @type {string[]} */ row) =>
+    row.map((value, i) => (i === row.length - 1 ? value : value.padEnd(widths[i] ?? 0))).join("  ");
   say(line(header));
   for (const row of cells) say(line(row));
 }

@@ -13,10 +13,14 @@ import { CliError } from "./errors.js";
 export function byIdOrName(items, wanted, kind) {
   const byId = items.find((item) => item.id === wanted);
   if (byId) return byId;
-  for (const same of [(/** @type {T} */ item) => item.name === wanted, (/** @type {T} */ item) => item.name.toLowerCase() === wanted.toLowerCase()]) {
+  for (const same of [
+    (/** @type {T} */ item) => item.name === wanted,
+    (/** @type {T} */ item) => item.name.toLowerCase() === wanted.toLowerCase(),
+  ]) {
     const found = items.filter(same);
     if (found.length === 1 && found[0]) return found[0];
-    if (found.length > 1) throw new CliError(`More than one ${kind} is named ${wanted}: use its id (${found.map((f) => f.id).join(", ")}).`);
+    if (found.length > 1)
+      throw new CliError(`More than one ${kind} is named ${wanted}: use its id (${found.map((f) => f.id).join(", ")}).`);
   }
   throw new CliError(`No ${kind} named ${wanted}.`, { code: "not_found" });
 }

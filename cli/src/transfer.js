@@ -150,7 +150,8 @@ export async function saveDownload(response, local) {
       createWriteStream(temp, { flags: "wx" }),
     );
     const actual = hash.digest("hex");
-    if (expected && /^[0-9a-f]{64}$/.test(expected) && expected !== actual) throw new CliError("The download does not match its ETag's sha256; nothing was written.");
+    if (expected && /^[0-9a-f]{64}$/.test(expected) && expected !== actual)
+      throw new CliError("The download does not match its ETag's sha256; nothing was written.");
     renameSync(temp, local);
   } catch (error) {
     rmSync(temp, { force: true });

@@ -88,12 +88,21 @@ function authFailure(status: number, body: AuthUserBody): AppError {
 }
 
 /** `clientAddress` is the address the sign-up counts against (routes/client-address.ts). */
-export async function signUpAccount(env: Env, request: AuthRequest, input: z.output<typeof signUpSchema>, clientAddress: string): Promise<AccountResult> {
+export async function signUpAccount(
+  env: Env,
+  request: AuthRequest,
+  input: z.output<typeof signUpSchema>,
+  clientAddress: string,
+): Promise<AccountResult> {
   const addressThrottle = throttleFor(env, THROTTLES.signUpPerAddress, clientAddress);
   const decision = await addressThrottle.reserve();
   refuseIfThrottled(decision);
   const { response, answer } = await callAuth(() =>
-    authFor(env, request).api.signUpEmail({ body: { ...input, displayUsername: input.username }, headers: request.headers, asResponse: true }),
+    authFor(env, request).api.signUpEmail({
+      body: { ...input, displayUsername: input.username },
+      headers: request.headers,
+      asResponse: true,
+    }),
   );
   if (!response.ok || !answer.user) {
     // Only new accounts count against the address.
@@ -107,10 +116,14 @@ export async function signInAccount(env: Env, request: AuthRequest, input: z.out
   const accountThrottle = throttleFor(env, THROTTLES.signInPerAccount, input.email);
   const decision = await accountThrottle.reserve();
   refuseIfThrottled(decision);
-  const { response, answer } = await callAuth(() => authFor(env, request).api.signInEmail({ body: input, headers: request.headers, asResponse: true }));
+  const { response, answer } = await callAuth(() =>
+    authFor(env, request).api.signInEmail({ body: input, headers: request.headers, asResponse: true }),
+  );
   if (!response.ok || !answer.user) {
     // The reserved attempt stays counted: it was a failure.
-    throw response.status === 401 || response.status === 400 ? new AppError("unauthenticated", "The email or password is wrong.") : authFailure(response.status, answer);
+    throw response.status === 401 || response.status === 400
+      ? new AppError("unauthenticated", "The email or password is wrong.")
+      : authFailure(response.status, answer);
   }
   await accountThrottle.forgive(decision.ticket);
   return { user: publicUser(answer.user), setCookies: response.headers.getSetCookie() };

@@ -28,7 +28,15 @@ const ROW = {
 
 export async function insertDeviceLogin(
   db: Db,
-  row: { id: string; deviceCodeHash: string; userCodeHash: string; clientName: string; intervalSeconds: number; createdAt: Date; expiresAt: Date },
+  row: {
+    id: string;
+    deviceCodeHash: string;
+    userCodeHash: string;
+    clientName: string;
+    intervalSeconds: number;
+    createdAt: Date;
+    expiresAt: Date;
+  },
 ): Promise<void> {
   await db.insert(deviceAuthorization).values({ ...row, status: "pending" });
 }
@@ -43,7 +51,13 @@ export async function findUndecidedByUserCode(db: Db, userCodeHash: string, now:
   const [row] = await db
     .select(ROW)
     .from(deviceAuthorization)
-    .where(and(eq(deviceAuthorization.userCodeHash, userCodeHash), eq(deviceAuthorization.status, "pending"), gt(deviceAuthorization.expiresAt, now)))
+    .where(
+      and(
+        eq(deviceAuthorization.userCodeHash, userCodeHash),
+        eq(deviceAuthorization.status, "pending"),
+        gt(deviceAuthorization.expiresAt, now),
+      ),
+    )
     .limit(1);
   return row;
 }
@@ -60,7 +74,11 @@ export async function decideDeviceLogin(
     .update(deviceAuthorization)
     .set({ status: input.status, userId: input.userId, decidedAt: input.now })
     .where(
-      and(eq(deviceAuthorization.userCodeHash, input.userCodeHash), eq(deviceAuthorization.status, "pending"), gt(deviceAuthorization.expiresAt, input.now)),
+      and(
+        eq(deviceAuthorization.userCodeHash, input.userCodeHash),
+        eq(deviceAuthorization.status, "pending"),
+        gt(deviceAuthorization.expiresAt, input.now),
+      ),
     )
     .returning({ clientName: deviceAuthorization.clientName });
   return row ?? null;
@@ -74,7 +92,12 @@ export async function recordPoll(db: Db, id: string, previous: Date | null, now:
   const rows = await db
     .update(deviceAuthorization)
     .set({ lastPolledAt: now })
-    .where(and(eq(deviceAuthorization.id, id), previous === null ? isNull(deviceAuthorization.lastPolledAt) : eq(deviceAuthorization.lastPolledAt, previous)))
+    .where(
+      and(
+        eq(deviceAuthorization.id, id),
+        previous === null ? isNull(deviceAuthorization.lastPolledAt) : eq(deviceAuthorization.lastPolledAt, previous),
+      ),
+    )
     .returning({ id: deviceAuthorization.id });
   return rows.length > 0;
 }
@@ -102,7 +125,9 @@ export async function mintDeviceToken(
     db
       .update(deviceAuthorization)
       .set({ status: "used", tokenId: token.id })
-      .where(and(eq(deviceAuthorization.id, input.id), eq(deviceAuthorization.status, "approved"), gt(deviceAuthorization.expiresAt, input.now))),
+      .where(
+        and(eq(deviceAuthorization.id, input.id), eq(deviceAuthorization.status, "approved"), gt(deviceAuthorization.expiresAt, input.now)),
+      ),
     rawStatement(
       db,
       sql`INSERT INTO api_token (id, user_id, name, token_hash, created_at)

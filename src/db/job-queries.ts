@@ -53,7 +53,11 @@ export function toJob(row: JobRow): JobRecord {
 }
 
 export async function findJobRow(db: Db, orgId: string, id: string): Promise<JobRow | undefined> {
-  const [row] = await db.select().from(job).where(and(eq(job.orgId, orgId), eq(job.id, id))).limit(1);
+  const [row] = await db
+    .select()
+    .from(job)
+    .where(and(eq(job.orgId, orgId), eq(job.id, id)))
+    .limit(1);
   return row;
 }
 
@@ -87,7 +91,12 @@ export interface LogRecord {
 }
 
 /** Log lines after `cursor` (a line id), oldest first, at most `limit`. */
-export async function listLogLines(db: Db, jobId: string, cursor: number, limit: number): Promise<{ lines: LogRecord[]; lastId: number | null; more: boolean }> {
+export async function listLogLines(
+  db: Db,
+  jobId: string,
+  cursor: number,
+  limit: number,
+): Promise<{ lines: LogRecord[]; lastId: number | null; more: boolean }> {
   const rows = await db
     .select()
     .from(jobLog)
@@ -125,7 +134,11 @@ export async function findVolumesByIds(db: Db, orgId: string, ids: string[]): Pr
 }
 
 /** The oldest queued job this machine may run: pinned to it or unpinned, of its owner or (when shared) of anyone. */
-export async function findClaimable(db: Db, orgId: string, machine: { id: string; ownerId: string; shared: boolean }): Promise<JobRow | undefined> {
+export async function findClaimable(
+  db: Db,
+  orgId: string,
+  machine: { id: string; ownerId: string; shared: boolean },
+): Promise<JobRow | undefined> {
   const [row] = await db
     .select()
     .from(job)
@@ -157,7 +170,11 @@ export function insertJob(db: Db, row: typeof job.$inferInsert): Statement {
 
 /** The submitter is still a member when the job is inserted (a job made while they leave is not made). */
 export function guardMember(db: Db, orgId: string, userId: string): Statement {
-  return guard(db, `user ${userId} is not a member of ${orgId}`, sql`EXISTS (SELECT 1 FROM membership WHERE user_id = ${userId} AND org_id = ${orgId})`);
+  return guard(
+    db,
+    `user ${userId} is not a member of ${orgId}`,
+    sql`EXISTS (SELECT 1 FROM membership WHERE user_id = ${userId} AND org_id = ${orgId})`,
+  );
 }
 
 /** Asserts the job is still in `state` (and on `runningOn` when given) as the decision read it. */
@@ -216,10 +233,13 @@ export function appendLogLines(db: Db, jobId: string, lines: LogLine[], accepted
   const statements: Statement[] = [];
   if (kept.length > 0) {
     statements.push(
-      rawStatement(db, sql`
+      rawStatement(
+        db,
+        sql`
         INSERT INTO job_log (job_id, at, stream, text)
         SELECT ${jobId}, ${at.getTime()}, json_extract(value, '$.stream'), json_extract(value, '$.text')
-        FROM json_each(${JSON.stringify(kept)}) ORDER BY key`),
+        FROM json_each(${JSON.stringify(kept)}) ORDER BY key`,
+      ),
     );
   }
   statements.push(
@@ -242,19 +262,31 @@ export function sweepStatements(db: Db, orgId: string, at: Date): Statement[] {
   const now = at.getTime();
   const leaseFree = sql`running_on = NULL, lease_token_hash = NULL, lease_expires_at = NULL`;
   return [
-    rawStatement(db, sql`
+    rawStatement(
+      db,
+      sql`
       UPDATE job SET state = 'failed', failure = 'timeout', finished_at = ${now}, ${leaseFree}
-      WHERE org_id = ${orgId} AND state = 'running' AND started_at + timeout_seconds * 1000 <= ${now} AND cancel_requested = 0`),
-    rawStatement(db, sql`
+      WHERE org_id = ${orgId} AND state = 'running' AND started_at + timeout_seconds * 1000 <= ${now} AND cancel_requested = 0`,
+    ),
+    rawStatement(
+      db,
+      sql`
       UPDATE job SET state = 'cancelled', finished_at = ${now}, ${leaseFree}
       WHERE org_id = ${orgId} AND state = 'running' AND cancel_requested = 1
-        AND (lease_expires_at <= ${now} OR started_at + timeout_seconds * 1000 <= ${now})`),
-    rawStatement(db, sql`
+        AND (lease_expires_at <= ${now} OR started_at + timeout_seconds * 1000 <= ${now})`,
+    ),
+    rawStatement(
+      db,
+      sql`
       UPDATE job SET state = 'failed', failure = 'lost', finished_at = ${now}, ${leaseFree}
-      WHERE org_id = ${orgId} AND state = 'running' AND lease_expires_at <= ${now} AND attempt >= ${MAX_ATTEMPTS}`),
-    rawStatement(db, sql`
+      WHERE org_id = ${orgId} AND state = 'running' AND lease_expires_at <= ${now} AND attempt >= ${MAX_ATTEMPTS}`,
+    ),
+    rawStatement(
+      db,
+      sql`
       UPDATE job SET state = 'queued', attempt = attempt + 1, started_at = NULL, ${leaseFree}
-      WHERE org_id = ${orgId} AND state = 'running' AND lease_expires_at <= ${now} AND attempt < ${MAX_ATTEMPTS}`),
+      WHERE org_id = ${orgId} AND state = 'running' AND lease_expires_at <= ${now} AND attempt < ${MAX_ATTEMPTS}`,
+    ),
   ];
 }
 
@@ -267,7 +299,10 @@ export function machineGoneStatements(db: Db, orgId: string, at: Date): Statemen
   const orphaned = sql`org_id = ${orgId} AND state = 'running' AND running_on NOT IN (SELECT id FROM machine WHERE org_id = ${orgId})`;
   const leaseFree = sql`running_on = NULL, lease_token_hash = NULL, lease_expires_at = NULL`;
   return [
-    rawStatement(db, sql`UPDATE job SET state = 'cancelled', finished_at = ${now}, ${leaseFree} WHERE ${orphaned} AND cancel_requested = 1`),
+    rawStatement(
+      db,
+      sql`UPDATE job SET state = 'cancelled', finished_at = ${now}, ${leaseFree} WHERE ${orphaned} AND cancel_requested = 1`,
+    ),
     rawStatement(db, sql`UPDATE job SET state = 'queued', started_at = NULL, ${leaseFree} WHERE ${orphaned}`),
   ];
 }

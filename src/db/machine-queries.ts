@@ -36,7 +36,11 @@ export async function listMachines(db: Db, orgId: string): Promise<MachineRecord
 }
 
 export async function findMachine(db: Db, orgId: string, id: string): Promise<MachineRecord | undefined> {
-  const [row] = await db.select().from(machine).where(and(eq(machine.orgId, orgId), eq(machine.id, id))).limit(1);
+  const [row] = await db
+    .select()
+    .from(machine)
+    .where(and(eq(machine.orgId, orgId), eq(machine.id, id)))
+    .limit(1);
   return row && toMachine(row);
 }
 
@@ -83,12 +87,25 @@ export async function touchMachine(db: Db, machineId: string, now: Date, everyMs
  */
 export function insertMachineIfMember(
   db: Db,
-  row: { id: string; orgId: string; ownerId: string; name: string; hostname: string; gpus: number; shared: boolean; agentTokenHash: string; createdAt: Date },
+  row: {
+    id: string;
+    orgId: string;
+    ownerId: string;
+    name: string;
+    hostname: string;
+    gpus: number;
+    shared: boolean;
+    agentTokenHash: string;
+    createdAt: Date;
+  },
 ): Statement {
-  return rawStatement(db, sql`
+  return rawStatement(
+    db,
+    sql`
     INSERT INTO machine (id, org_id, owner_id, name, hostname, gpus, shared, agent_token_hash, created_at)
     SELECT ${row.id}, ${row.orgId}, ${row.ownerId}, ${row.name}, ${row.hostname}, ${row.gpus}, ${row.shared ? 1 : 0}, ${row.agentTokenHash}, ${row.createdAt.getTime()}
-    WHERE EXISTS (SELECT 1 FROM membership WHERE user_id = ${row.ownerId} AND org_id = ${row.orgId})`);
+    WHERE EXISTS (SELECT 1 FROM membership WHERE user_id = ${row.ownerId} AND org_id = ${row.orgId})`,
+  );
 }
 
 /** Asserts the conditional insert above happened, so a refused insert is never reported as made. */
@@ -97,10 +114,20 @@ export function guardMachineInserted(db: Db, id: string): Statement {
 }
 
 export function guardOwnsMachine(db: Db, orgId: string, id: string, ownerId: string): Statement {
-  return guard(db, `machine ${id} is not ${ownerId}'s`, sql`EXISTS (SELECT 1 FROM machine WHERE id = ${id} AND org_id = ${orgId} AND owner_id = ${ownerId})`);
+  return guard(
+    db,
+    `machine ${id} is not ${ownerId}'s`,
+    sql`EXISTS (SELECT 1 FROM machine WHERE id = ${id} AND org_id = ${orgId} AND owner_id = ${ownerId})`,
+  );
 }
 
-export function updateMachine(db: Db, orgId: string, id: string, ownerId: string, changes: { name?: string; shared?: boolean; agentTokenHash?: string }): Statement {
+export function updateMachine(
+  db: Db,
+  orgId: string,
+  id: string,
+  ownerId: string,
+  changes: { name?: string; shared?: boolean; agentTokenHash?: string },
+): Statement {
   return db
     .update(machine)
     .set(changes)

@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Role } from "../domain/roles";
 import type { OrgProfile } from "../domain/org-profile";
-import { guard, rawStatement, type AuditEntry, type Statement } from "./batch";
+import { guard, type Statement } from "./batch";
 import type { Db } from "./client";
 import { membership, organization } from "./schema";
 
@@ -25,7 +25,11 @@ export function guardVersion(db: Db, orgId: string, version: number): Statement 
 
 /** Invariant 1, checked at the end of a batch: the unique index keeps "at most one", this "at least one". */
 export function guardOneOwner(db: Db, orgId: string): Statement {
-  return guard(db, `org ${orgId} must have one Owner`, sql`(SELECT count(*) FROM membership WHERE org_id = ${orgId} AND role = 'owner') = 1`);
+  return guard(
+    db,
+    `org ${orgId} must have one Owner`,
+    sql`(SELECT count(*) FROM membership WHERE org_id = ${orgId} AND role = 'owner') = 1`,
+  );
 }
 
 export function bumpVersion(db: Db, orgId: string): Statement {
@@ -60,7 +64,8 @@ export function deleteMembership(db: Db, orgId: string, userId: string, role: Ro
 
 /** Asserts the conditional insert above happened, so a refused insert is never reported as made. */
 export function guardInserted(db: Db, table: "machine" | "volume", id: string): Statement {
-  const condition = table === "machine" ? sql`EXISTS (SELECT 1 FROM machine WHERE id = ${id})` : sql`EXISTS (SELECT 1 FROM volume WHERE id = ${id})`;
+  const condition =
+    table === "machine" ? sql`EXISTS (SELECT 1 FROM machine WHERE id = ${id})` : sql`EXISTS (SELECT 1 FROM volume WHERE id = ${id})`;
   return guard(db, `${table} ${id} was not inserted`, condition);
 }
 

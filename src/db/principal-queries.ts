@@ -16,7 +16,7 @@ const principalColumns = {
 type PrincipalRow = { [K in keyof typeof principalColumns]: (typeof principalColumns)[K]["_"]["data"] | null };
 
 function toPrincipal(row: PrincipalRow | undefined, via: Principal["via"]): Principal | null {
-  if (!row || !row.userId || !row.email || !row.name) return null;
+  if (!row?.userId || !row.email || !row.name) return null;
   return {
     user: { id: row.userId, email: row.email, username: row.username ?? "", name: row.name },
     org: row.orgId && row.orgName ? { id: row.orgId, name: row.orgName } : null,

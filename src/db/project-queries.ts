@@ -25,7 +25,15 @@ function toProject(row: ProjectRow): StoredProject {
     row.archiveKey !== null && row.archiveSize !== null && row.archiveSha256 !== null && row.archiveUploadedAt !== null
       ? { size: row.archiveSize, sha256: row.archiveSha256, uploadedAt: row.archiveUploadedAt.toISOString() }
       : null;
-  return { id: row.id, name: row.name, description: row.description, ownerId: row.ownerId, createdAt: row.createdAt.toISOString(), archive, archiveKey: row.archiveKey };
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    ownerId: row.ownerId,
+    createdAt: row.createdAt.toISOString(),
+    archive,
+    archiveKey: row.archiveKey,
+  };
 }
 
 /** The public record alone, without the storage key. */
@@ -52,12 +60,20 @@ export async function listProjectsWithOwners(db: Db, orgId: string): Promise<(Pr
 }
 
 export async function findProject(db: Db, orgId: string, id: string): Promise<StoredProject | undefined> {
-  const [row] = await db.select().from(project).where(and(eq(project.orgId, orgId), eq(project.id, id))).limit(1);
+  const [row] = await db
+    .select()
+    .from(project)
+    .where(and(eq(project.orgId, orgId), eq(project.id, id)))
+    .limit(1);
   return row && toProject(row);
 }
 
 export async function projectNameTaken(db: Db, orgId: string, nameKey: string): Promise<boolean> {
-  const [row] = await db.select({ id: project.id }).from(project).where(and(eq(project.orgId, orgId), eq(project.nameKey, nameKey))).limit(1);
+  const [row] = await db
+    .select({ id: project.id })
+    .from(project)
+    .where(and(eq(project.orgId, orgId), eq(project.nameKey, nameKey)))
+    .limit(1);
   return row !== undefined;
 }
 
@@ -66,10 +82,13 @@ export function insertProjectIfMember(
   db: Db,
   row: { id: string; orgId: string; ownerId: string; name: string; nameKey: string; description: string; createdAt: Date },
 ): Statement {
-  return rawStatement(db, sql`
+  return rawStatement(
+    db,
+    sql`
     INSERT INTO project (id, org_id, owner_id, name, name_key, description, created_at)
     SELECT ${row.id}, ${row.orgId}, ${row.ownerId}, ${row.name}, ${row.nameKey}, ${row.description}, ${row.createdAt.getTime()}
-    WHERE EXISTS (SELECT 1 FROM membership WHERE user_id = ${row.ownerId} AND org_id = ${row.orgId})`);
+    WHERE EXISTS (SELECT 1 FROM membership WHERE user_id = ${row.ownerId} AND org_id = ${row.orgId})`,
+  );
 }
 
 export function guardProjectInserted(db: Db, id: string): Statement {
@@ -78,7 +97,11 @@ export function guardProjectInserted(db: Db, id: string): Statement {
 
 /** The project still exists and is still `ownerId`'s, when the batch runs. */
 export function guardOwnsProject(db: Db, orgId: string, id: string, ownerId: string): Statement {
-  return guard(db, `project ${id} is not ${ownerId}'s`, sql`EXISTS (SELECT 1 FROM project WHERE id = ${id} AND org_id = ${orgId} AND owner_id = ${ownerId})`);
+  return guard(
+    db,
+    `project ${id} is not ${ownerId}'s`,
+    sql`EXISTS (SELECT 1 FROM project WHERE id = ${id} AND org_id = ${orgId} AND owner_id = ${ownerId})`,
+  );
 }
 
 /** Records an archive object before its bytes are written, so the sweep knows every object there is. */
@@ -87,7 +110,11 @@ export function insertArchiveObject(db: Db, row: { key: string; orgId: string; p
 }
 
 export function guardArchiveObject(db: Db, key: string, projectId: string): Statement {
-  return guard(db, `archive object ${key} is unknown`, sql`EXISTS (SELECT 1 FROM project_archive WHERE key = ${key} AND project_id = ${projectId})`);
+  return guard(
+    db,
+    `archive object ${key} is unknown`,
+    sql`EXISTS (SELECT 1 FROM project_archive WHERE key = ${key} AND project_id = ${projectId})`,
+  );
 }
 
 export function setProjectArchive(

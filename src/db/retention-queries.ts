@@ -9,7 +9,8 @@ const EXPIRED_ROWS: Record<RetentionRule, { table: string; where: string }> = {
   operation: { table: "operation", where: "at < ?1" },
   joinCode: {
     table: "join_code",
-    where: "(redeemed_at IS NOT NULL AND redeemed_at < ?1) OR (revoked_at IS NOT NULL AND revoked_at < ?1) OR (redeemed_at IS NULL AND revoked_at IS NULL AND expires_at < ?1)",
+    where:
+      "(redeemed_at IS NOT NULL AND redeemed_at < ?1) OR (revoked_at IS NOT NULL AND revoked_at < ?1) OR (redeemed_at IS NULL AND revoked_at IS NULL AND expires_at < ?1)",
   },
   auditEvent: { table: "audit_event", where: "at < ?1" },
   session: { table: "session", where: "expires_at < ?1" },

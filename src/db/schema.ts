@@ -157,9 +157,7 @@ export const joinCode = sqliteTable(
   },
   (table) => [
     // A code value is unique among unused, unrevoked codes; a collision at creation is retried.
-    uniqueIndex("join_code_live_hash_idx")
-      .on(table.codeHash)
-      .where(sql`redeemed_at IS NULL AND revoked_at IS NULL`),
+    uniqueIndex("join_code_live_hash_idx").on(table.codeHash).where(sql`redeemed_at IS NULL AND revoked_at IS NULL`),
     index("join_code_org_idx").on(table.orgId, table.expiresAt),
     check("join_code_role_check", sql`${table.role} in ('admin', 'user')`),
   ],
@@ -204,11 +202,9 @@ export const operation = sqliteTable("operation", {
  * `INSERT INTO batch_guard (failed) SELECT '<reason>' WHERE NOT (<condition>)`: when the
  * condition is false the CHECK fails and D1 rolls the whole batch back.
  */
-export const batchGuard = sqliteTable(
-  "batch_guard",
-  { failed: text("failed") },
-  (table) => [check("batch_guard_never", sql`${table.failed} IS NULL`)],
-);
+export const batchGuard = sqliteTable("batch_guard", { failed: text("failed") }, (table) => [
+  check("batch_guard_never", sql`${table.failed} IS NULL`),
+]);
 
 // ---- device login ----
 

@@ -64,7 +64,12 @@ export async function usedBytes(db: Db, volumeId: string): Promise<number> {
 }
 
 /** What a new write must fit beside: the files, the file at `path` it would replace, and live reservations. */
-export async function volumeUsage(db: Db, volumeId: string, path: string, now: Date): Promise<{ files: number; replaced: number; reserved: number }> {
+export async function volumeUsage(
+  db: Db,
+  volumeId: string,
+  path: string,
+  now: Date,
+): Promise<{ files: number; replaced: number; reserved: number }> {
   const [files, replaced, reserved] = await Promise.all([
     usedBytes(db, volumeId),
     findFile(db, volumeId, path),
@@ -129,7 +134,12 @@ export async function listVolumeMultiparts(db: Db, volumeId: string): Promise<{ 
 
 /** Reservations and uploads past their expiry, oldest first, for the sweep. */
 export async function listExpiredUploads(db: Db, now: Date, limit: number): Promise<UploadRow[]> {
-  const rows = await db.select().from(volumeUpload).where(lt(volumeUpload.expiresAt, now)).orderBy(asc(volumeUpload.expiresAt)).limit(limit);
+  const rows = await db
+    .select()
+    .from(volumeUpload)
+    .where(lt(volumeUpload.expiresAt, now))
+    .orderBy(asc(volumeUpload.expiresAt))
+    .limit(limit);
   return rows.map(toUpload);
 }
 
@@ -158,7 +168,15 @@ export async function deleteExpiredUploads(db: Db, ids: string[], now: Date): Pr
   if (ids.length === 0) return 0;
   const chunk = ids.slice(0, KEYS_PER_QUERY);
   const [, removed] = await db.batch([
-    db.delete(volumeUploadPart).where(inArray(volumeUploadPart.uploadId, db.select({ id: volumeUpload.id }).from(volumeUpload).where(and(inArray(volumeUpload.id, chunk), lt(volumeUpload.expiresAt, now))))),
+    db.delete(volumeUploadPart).where(
+      inArray(
+        volumeUploadPart.uploadId,
+        db
+          .select({ id: volumeUpload.id })
+          .from(volumeUpload)
+          .where(and(inArray(volumeUpload.id, chunk), lt(volumeUpload.expiresAt, now))),
+      ),
+    ),
     db.delete(volumeUpload).where(and(inArray(volumeUpload.id, chunk), lt(volumeUpload.expiresAt, now))),
   ]);
   return removed.meta.changes;
@@ -171,7 +189,11 @@ export function insertUpload(db: Db, row: Omit<UploadRow, "createdAt" | "expires
 }
 
 export function guardUploadLive(db: Db, uploadId: string, at: Date): Statement {
-  return guard(db, `upload ${uploadId} is gone or expired`, sql`EXISTS (SELECT 1 FROM volume_upload WHERE id = ${uploadId} AND expires_at > ${at.getTime()})`);
+  return guard(
+    db,
+    `upload ${uploadId} is gone or expired`,
+    sql`EXISTS (SELECT 1 FROM volume_upload WHERE id = ${uploadId} AND expires_at > ${at.getTime()})`,
+  );
 }
 
 export function deleteUploadParts(db: Db, uploadId: string): Statement {
@@ -186,10 +208,16 @@ export function upsertPart(db: Db, part: PartRecord & { uploadId: string; etag: 
   return db
     .insert(volumeUploadPart)
     .values(part)
-    .onConflictDoUpdate({ target: [volumeUploadPart.uploadId, volumeUploadPart.n], set: { size: part.size, sha256: part.sha256, etag: part.etag } });
+    .onConflictDoUpdate({
+      target: [volumeUploadPart.uploadId, volumeUploadPart.n],
+      set: { size: part.size, sha256: part.sha256, etag: part.etag },
+    });
 }
 
-export function upsertFile(db: Db, row: { volumeId: string; orgId: string; path: string; size: number; sha256: string; blobKey: string; updatedAt: Date }): Statement {
+export function upsertFile(
+  db: Db,
+  row: { volumeId: string; orgId: string; path: string; size: number; sha256: string; blobKey: string; updatedAt: Date },
+): Statement {
   return db
     .insert(volumeFile)
     .values(row)
@@ -209,7 +237,11 @@ export function guardFilesWithinSize(db: Db, volumeId: string): Statement {
 }
 
 export function guardFileBlob(db: Db, volumeId: string, path: string, blobKey: string): Statement {
-  return guard(db, `file ${path} changed`, sql`EXISTS (SELECT 1 FROM volume_file WHERE volume_id = ${volumeId} AND path = ${path} AND blob_key = ${blobKey})`);
+  return guard(
+    db,
+    `file ${path} changed`,
+    sql`EXISTS (SELECT 1 FROM volume_file WHERE volume_id = ${volumeId} AND path = ${path} AND blob_key = ${blobKey})`,
+  );
 }
 
 export function deleteFile(db: Db, volumeId: string, path: string): Statement {

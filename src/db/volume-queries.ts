@@ -29,7 +29,11 @@ export async function listVolumes(db: Db, orgId: string, ownerId?: string): Prom
 }
 
 export async function findVolume(db: Db, orgId: string, id: string): Promise<VolumeRecord | undefined> {
-  const [row] = await db.select().from(volume).where(and(eq(volume.orgId, orgId), eq(volume.id, id))).limit(1);
+  const [row] = await db
+    .select()
+    .from(volume)
+    .where(and(eq(volume.orgId, orgId), eq(volume.id, id)))
+    .limit(1);
   return row && toVolume(row);
 }
 
@@ -42,10 +46,13 @@ export function insertVolumeIfMember(
   db: Db,
   row: { id: string; orgId: string; ownerId: string; name: string; sizeGb: number; createdAt: Date },
 ): Statement {
-  return rawStatement(db, sql`
+  return rawStatement(
+    db,
+    sql`
     INSERT INTO volume (id, org_id, owner_id, name, size_gb, created_at)
     SELECT ${row.id}, ${row.orgId}, ${row.ownerId}, ${row.name}, ${row.sizeGb}, ${row.createdAt.getTime()}
-    WHERE EXISTS (SELECT 1 FROM membership WHERE user_id = ${row.ownerId} AND org_id = ${row.orgId})`);
+    WHERE EXISTS (SELECT 1 FROM membership WHERE user_id = ${row.ownerId} AND org_id = ${row.orgId})`,
+  );
 }
 
 /** Asserts the conditional insert above happened, so a refused insert is never reported as made. */
@@ -54,7 +61,11 @@ export function guardVolumeInserted(db: Db, id: string): Statement {
 }
 
 export function guardOwnsVolume(db: Db, orgId: string, id: string, ownerId: string): Statement {
-  return guard(db, `volume ${id} is not ${ownerId}'s`, sql`EXISTS (SELECT 1 FROM volume WHERE id = ${id} AND org_id = ${orgId} AND owner_id = ${ownerId})`);
+  return guard(
+    db,
+    `volume ${id} is not ${ownerId}'s`,
+    sql`EXISTS (SELECT 1 FROM volume WHERE id = ${id} AND org_id = ${orgId} AND owner_id = ${ownerId})`,
+  );
 }
 
 export function deleteVolume(db: Db, orgId: string, id: string, ownerId: string): Statement {
@@ -66,13 +77,16 @@ export function deleteVolume(db: Db, orgId: string, id: string, ownerId: string)
  * move, so the count is exactly what moved; no event when there was nothing to move.
  */
 export function auditVolumesMoved(db: Db, entry: AuditEntry, fromUserId: string, owner: { userId: string; username: string }): Statement {
-  return rawStatement(db, sql`
+  return rawStatement(
+    db,
+    sql`
     INSERT INTO audit_event (id, org_id, at, action, actor_id, actor_username, target_id, target_username, details)
     SELECT ${entry.id}, ${entry.orgId}, ${entry.at.getTime()}, ${entry.action}, ${entry.actor.userId}, ${entry.actor.username},
            ${entry.target?.userId ?? null}, ${entry.target?.username ?? null},
            json_object('count', count(*), 'toUserId', ${owner.userId}, 'toUsername', ${owner.username})
     FROM volume WHERE org_id = ${entry.orgId} AND owner_id = ${fromUserId}
-    HAVING count(*) > 0`);
+    HAVING count(*) > 0`,
+  );
 }
 
 /** One statement however many volumes: a per-id list would pass D1's 100 bound parameters. */

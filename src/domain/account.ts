@@ -3,7 +3,9 @@ import { characterCount } from "./strict-input";
 
 /** Passwords are counted in characters (code points), not UTF-16 units: 100 emoji are 100 characters. */
 function password(min: number) {
-  return z.string().refine((text) => characterCount(text) >= min && characterCount(text) <= PASSWORD_MAX, `${min}–${PASSWORD_MAX} characters`);
+  return z
+    .string()
+    .refine((text) => characterCount(text) >= min && characterCount(text) <= PASSWORD_MAX, `${min}–${PASSWORD_MAX} characters`);
 }
 
 export const PASSWORD_MAX = 128;
@@ -12,7 +14,10 @@ export const PASSWORD_MAX = 128;
 export const USERNAME_PATTERN = /^[a-z0-9_-]{3,32}$/;
 
 export const signUpSchema = z.strictObject({
-  email: z.email().max(254).transform((email) => email.toLowerCase()),
+  email: z
+    .email()
+    .max(254)
+    .transform((email) => email.toLowerCase()),
   password: password(8),
   name: z.string().trim().min(1).max(100),
   username: z
@@ -23,7 +28,10 @@ export const signUpSchema = z.strictObject({
 });
 
 export const signInSchema = z.strictObject({
-  email: z.email().max(254).transform((email) => email.toLowerCase()),
+  email: z
+    .email()
+    .max(254)
+    .transform((email) => email.toLowerCase()),
   password: password(1),
 });
 

@@ -12,6 +12,12 @@ export async function newApiToken(hashSecret: string, input: { userId: string; n
   const token = `coh_${newSecret()}`;
   return {
     token,
-    record: { id: newId(), userId: input.userId, name: input.name, tokenHash: await keyedHash(hashSecret, token), createdAt: new Date(input.now) },
+    record: {
+      id: newId(),
+      userId: input.userId,
+      name: input.name,
+      tokenHash: await keyedHash(hashSecret, token),
+      createdAt: new Date(input.now),
+    },
   };
 }

@@ -51,7 +51,10 @@ export const submitJobSchema = z.strictObject({
     .default([])
     .refine((ids) => new Set(ids).size === ids.length, "Each volume once."),
   env: z
-    .record(z.string().max(JOB_LIMITS.envNameChars).regex(ENV_NAME, "Names are [A-Z_][A-Z0-9_]*."), z.string().max(JOB_LIMITS.envValueChars))
+    .record(
+      z.string().max(JOB_LIMITS.envNameChars).regex(ENV_NAME, "Names are [A-Z_][A-Z0-9_]*."),
+      z.string().max(JOB_LIMITS.envValueChars),
+    )
     .optional()
     .default({})
     .refine((env) => Object.keys(env).length <= JOB_LIMITS.envNames, `At most ${JOB_LIMITS.envNames} names.`),
@@ -73,7 +76,13 @@ export const jobsQuerySchema = z.object({
 export const CLAIM_WAIT_MAX_SECONDS = 25;
 export const claimQuerySchema = z.object({ wait: queryInt(0, CLAIM_WAIT_MAX_SECONDS, 0) });
 
-export const logsQuerySchema = z.object({ cursor: z.string().regex(/^[0-9]{1,15}$/).optional().or(z.literal("")) });
+export const logsQuerySchema = z.object({
+  cursor: z
+    .string()
+    .regex(/^[0-9]{1,15}$/)
+    .optional()
+    .or(z.literal("")),
+});
 
 const leaseToken = z.string().min(1).max(200);
 export const leaseSchema = z.strictObject({ leaseToken });
@@ -127,7 +136,9 @@ const fromBase64 = (text: string) => Uint8Array.from(atob(text), (char) => char.
 export async function sealEnv(secret: string, jobId: string, env: Record<string, string>): Promise<string> {
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const data = encoder.encode(JSON.stringify(env));
-  const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: encoder.encode(jobId) }, await sealKey(secret), data));
+  const sealed = new Uint8Array(
+    await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: encoder.encode(jobId) }, await sealKey(secret), data),
+  );
   let binary = "";
   for (let i = 0; i < sealed.length; i += 8192) binary += String.fromCharCode(...sealed.subarray(i, i + 8192));
   return `${toBase64(iv)}.${btoa(binary)}`;
@@ -135,6 +146,10 @@ export async function sealEnv(secret: string, jobId: string, env: Record<string,
 
 export async function unsealEnv(secret: string, jobId: string, sealed: string): Promise<Record<string, string>> {
   const [iv, data] = sealed.split(".");
-  const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: fromBase64(iv!), additionalData: encoder.encode(jobId) }, await sealKey(secret), fromBase64(data!));
+  const plain = await crypto.subtle.decrypt(
+    { name: "AES-GCM", iv: fromBase64(iv!), additionalData: encoder.encode(jobId) },
+    await sealKey(secret),
+    fromBase64(data!),
+  );
   return JSON.parse(new TextDecoder().decode(plain)) as Record<string, string>;
 }

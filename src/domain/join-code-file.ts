@@ -11,7 +11,7 @@ export function csvField(value: string): string {
 /** The bulk download: one code per row under the header `code,role,expires_at,label`. */
 export function codesCsv(codes: readonly { code: string; role: string; expiresAt: string; label: string }[]): string {
   const rows = codes.map((c) => [c.code, c.role, c.expiresAt, c.label].map(csvField).join(","));
-  return ["code,role,expires_at,label", ...rows].join("\r\n") + "\r\n";
+  return `${["code,role,expires_at,label", ...rows].join("\r\n")}\r\n`;
 }
 
 /** `Acme Lab!` on 2026-05-11 → `acme-lab-join-codes-2026-05-11.csv`: safe in any file system and header. */

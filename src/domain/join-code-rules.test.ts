@@ -55,13 +55,13 @@ describe("the codes file", () => {
   });
 
   it.each([
-    ["=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\""],
+    ['=HYPERLINK("http://x")', '"\'=HYPERLINK(""http://x"")"'],
     ["+1 555", "'+1 555"],
     ["-2+3", "'-2+3"],
     ["@SUM(A1)", "'@SUM(A1)"],
     ["\tTab", "'\tTab"],
-    ["\rCR", "\"'\rCR\""],
-    ["Smith, Jane", "\"Smith, Jane\""],
+    ["\rCR", '"\'\rCR"'],
+    ["Smith, Jane", '"Smith, Jane"'],
     ["plain 42", "plain 42"],
     ["", ""],
   ])("writes the label %j so a spreadsheet shows it as text: %s", (label, field) => {

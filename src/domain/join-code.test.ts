@@ -1,5 +1,14 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { codeExpiry, codeHint, CODE_LIFETIME_MS, formatCode, generateCodes, parseCodeInput, redeemCodeSchema, type RandomSource } from "./join-code";
+import {
+  codeExpiry,
+  codeHint,
+  CODE_LIFETIME_MS,
+  formatCode,
+  generateCodes,
+  parseCodeInput,
+  redeemCodeSchema,
+  type RandomSource,
+} from "./join-code";
 
 /** mulberry32: a small seeded generator, so the uniformity test is reproducible. Tests only. */
 function seededSource(seed: number): RandomSource {

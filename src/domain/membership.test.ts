@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { mayChangeRole, mayDeleteResource, mayLeave, mayManageOrg, mayRemove, maySeeAllVolumes, mayTransfer, type MemberRef } from "./membership";
+import {
+  mayChangeRole,
+  mayDeleteResource,
+  mayLeave,
+  mayManageOrg,
+  mayRemove,
+  maySeeAllVolumes,
+  mayTransfer,
+  type MemberRef,
+} from "./membership";
 import type { Role } from "./roles";
 
 const member = (userId: string, role: Role): MemberRef => ({ userId, role });

@@ -73,7 +73,6 @@ export const transferSchema = z.strictObject({
   confirmUsername: z.string().max(1000),
 });
 
-
 /** `?cursor=&limit=` of the audit log; an empty cursor is the first page. */
 export const eventsQuerySchema = z.object({
   cursor: z

@@ -55,7 +55,10 @@ export interface UploadHeaderProblem {
  * Missing (e.g. a chunked body) or malformed is 400; over the cap is 413, answered from the
  * header alone so a client never sends 100 MiB only to be refused.
  */
-export function declaredLength(header: string | undefined, max: number): { ok: true; length: number } | { ok: false; problem: UploadHeaderProblem } {
+export function declaredLength(
+  header: string | undefined,
+  max: number,
+): { ok: true; length: number } | { ok: false; problem: UploadHeaderProblem } {
   if (header === undefined) {
     return { ok: false, problem: { code: "invalid_request", message: "Send the archive with a Content-Length header." } };
   }
@@ -76,13 +79,15 @@ const SHA256_MEMBER = /^\s*sha-256\s*=\s*:([A-Za-z0-9+/]+={0,2}):\s*$/i;
  * when there is no header or it names only other algorithms (which we cannot check, so we
  * do not refuse them). A sha-256 member that is not 32 bytes of base64 is refused.
  */
-export function expectedSha256(header: string | undefined): { ok: true; sha256: string | undefined } | { ok: false; problem: UploadHeaderProblem } {
+export function expectedSha256(
+  header: string | undefined,
+): { ok: true; sha256: string | undefined } | { ok: false; problem: UploadHeaderProblem } {
   if (header === undefined || header.trim() === "") return { ok: true, sha256: undefined };
   for (const member of header.split(",")) {
     if (!/^\s*sha-256\s*=/i.test(member)) continue;
     const match = SHA256_MEMBER.exec(member);
     const bytes = match ? decodeBase64(match[1]!) : undefined;
-    if (!bytes || bytes.length !== 32) {
+    if (bytes?.length !== 32) {
       return { ok: false, problem: { code: "invalid_request", message: "Content-Digest must be sha-256=:<base64 of 32 bytes>:." } };
     }
     return { ok: true, sha256: toHex(bytes) };

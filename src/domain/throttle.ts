@@ -27,9 +27,7 @@ export const THROTTLES = {
   devicePerAddress: { name: "device:address", limit: 100, windowMs: HOUR },
 } as const satisfies Record<string, ThrottleRule>;
 
-export type ThrottleDecision =
-  | { allowed: true; ticket: string }
-  | { allowed: false; retryAfterSeconds: number };
+export type ThrottleDecision = { allowed: true; ticket: string } | { allowed: false; retryAfterSeconds: number };
 
 /**
  * Decides one attempt against a log of attempt times (oldest first) that still count.

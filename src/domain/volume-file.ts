@@ -146,7 +146,11 @@ export function decodeCursor(cursor: string): string | null {
 
 /** `?prefix=&cursor=&limit=` of a file listing. */
 export const listFilesQuerySchema = z.object({
-  prefix: z.string().max(4 * FILE_LIMITS.pathBytes).optional().default(""),
+  prefix: z
+    .string()
+    .max(4 * FILE_LIMITS.pathBytes)
+    .optional()
+    .default(""),
   cursor: z
     .string()
     .optional()

@@ -49,7 +49,11 @@ export interface Operation {
   optimistic?: boolean;
 }
 
-export function operationOf(input: CommandInput, at: Date, options: { replayAfterDeparture?: boolean; optimistic?: boolean } = {}): Operation {
+export function operationOf(
+  input: CommandInput,
+  at: Date,
+  options: { replayAfterDeparture?: boolean; optimistic?: boolean } = {},
+): Operation {
   return { id: input.operationId, orgId: input.orgId, actorId: input.actorId, at, fingerprint: input.fingerprint ?? "", ...options };
 }
 

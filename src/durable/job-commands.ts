@@ -115,10 +115,21 @@ export async function decideClaimJob(db: Db, input: ClaimJobInput, at: Date): Pr
   if (!row) return { ok: true, statements: [], value: { claimed: null } };
   const expiresAt = new Date(at.getTime() + LEASE_MS);
   const volumes = await findVolumesByIds(db, input.orgId, row.volumeIds);
-  const running: JobRow = { ...row, state: "running", runningOn: machine.id, startedAt: at, leaseExpiresAt: expiresAt, leaseTokenHash: input.leaseTokenHash };
+  const running: JobRow = {
+    ...row,
+    state: "running",
+    runningOn: machine.id,
+    startedAt: at,
+    leaseExpiresAt: expiresAt,
+    leaseTokenHash: input.leaseTokenHash,
+  };
   return {
     ok: true,
-    statements: [guardJob(db, row.id, "queued"), claimJob(db, row.id, machine.id, input.leaseTokenHash, at), guardJob(db, row.id, "running", input.leaseTokenHash)],
+    statements: [
+      guardJob(db, row.id, "queued"),
+      claimJob(db, row.id, machine.id, input.leaseTokenHash, at),
+      guardJob(db, row.id, "running", input.leaseTokenHash),
+    ],
     value: {
       claimed: {
         job: toJob(running),
@@ -136,14 +147,18 @@ export async function decideClaimJob(db: Db, input: ClaimJobInput, at: Date): Pr
  */
 async function leased(db: Db, input: LeaseInput, at: Date): Promise<JobRow | undefined> {
   const row = await findJobRow(db, input.orgId, input.jobId);
-  if (!row || row.state !== "running" || row.runningOn !== input.machineId || row.leaseTokenHash !== input.leaseTokenHash) return undefined;
+  if (row?.state !== "running" || row.runningOn !== input.machineId || row.leaseTokenHash !== input.leaseTokenHash) return undefined;
   const now = at.getTime();
   if (!row.leaseExpiresAt || row.leaseExpiresAt.getTime() <= now) return undefined;
   if (row.startedAt && row.startedAt.getTime() + row.timeoutSeconds * 1000 <= now) return undefined;
   return row;
 }
 
-export async function decideHeartbeat(db: Db, input: LeaseInput, at: Date): Promise<Decision<{ cancelRequested: boolean; lease: { expiresAt: string } }>> {
+export async function decideHeartbeat(
+  db: Db,
+  input: LeaseInput,
+  at: Date,
+): Promise<Decision<{ cancelRequested: boolean; lease: { expiresAt: string } }>> {
   const row = await leased(db, input, at);
   if (!row) return refuse("lease_lost");
   const expiresAt = new Date(at.getTime() + LEASE_MS);
@@ -169,7 +184,10 @@ export async function decideAppendLogs(db: Db, input: AgentLogsInput, at: Date):
 export async function decideFinishJob(db: Db, input: FinishJobInput, at: Date): Promise<Decision<{ job: JobRecord }>> {
   const row = await leased(db, input, at);
   if (!row) return refuse("lease_lost");
-  const outcome = { ...finishOutcome({ cancelRequested: row.cancelRequested, exitCode: input.exitCode, failure: input.failure }), exitCode: input.exitCode };
+  const outcome = {
+    ...finishOutcome({ cancelRequested: row.cancelRequested, exitCode: input.exitCode, failure: input.failure }),
+    exitCode: input.exitCode,
+  };
   const job = toJob({ ...row, ...outcome, finishedAt: at, runningOn: null, leaseTokenHash: null, leaseExpiresAt: null });
   return {
     ok: true,

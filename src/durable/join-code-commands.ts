@@ -10,7 +10,7 @@ import {
   type NewJoinCode,
 } from "../db/join-code-queries";
 import { findMember } from "../db/org-queries";
-import { bumpVersion, guardRole, guardVersion, insertMembership } from "../db/org-writes";
+import { bumpVersion, guardRole, insertMembership } from "../db/org-writes";
 import { AUDIT_ACTIONS, type AuditAction } from "../domain/audit";
 import { codeExpiry, codeHint, formatCode, generateCodes, type CodeRole } from "../domain/join-code";
 import { mayCreateCodes, mayRevokeCode } from "../domain/join-code-rules";
@@ -41,7 +41,13 @@ export interface Redemption {
 // collisions in a row mean something is broken rather than unlucky.
 const COLLISION_RETRIES = 3;
 
-function auditEntry(orgId: string, at: Date, action: AuditAction, actor: { userId: string; username: string }, details: Record<string, unknown>) {
+function auditEntry(
+  orgId: string,
+  at: Date,
+  action: AuditAction,
+  actor: { userId: string; username: string },
+  details: Record<string, unknown>,
+) {
   return { id: newSortableId(at.getTime()), orgId, at, action, actor, details };
 }
 
@@ -93,7 +99,12 @@ function revealCodes(made: Omit<CreatedCode, "code">[], drawn: DrawnCode[]): Com
   return { ok: true, value: { codes } };
 }
 
-async function decideCreateCodes(db: Db, input: CreateCodesInput, at: Date, drawn: DrawnCode[]): Promise<Decision<{ codes: Omit<CreatedCode, "code">[] }>> {
+async function decideCreateCodes(
+  db: Db,
+  input: CreateCodesInput,
+  at: Date,
+  drawn: DrawnCode[],
+): Promise<Decision<{ codes: Omit<CreatedCode, "code">[] }>> {
   const actor = await findMember(db, input.orgId, input.actorId);
   if (!actor) return refuse("not_found");
   const verdict = mayCreateCodes(actor.role, input.role, input.count);
@@ -157,7 +168,10 @@ export async function decideRedeemCode(db: Db, input: RedeemCodeInput, at: Date)
     statements: [
       ...consumeCode(db, code.id, who.userId, at),
       insertMembership(db, { userId: who.userId, orgId, role: code.role, joinedAt: at }),
-      insertAudit(db, { ...auditEntry(orgId, at, AUDIT_ACTIONS.codeRedeemed, who, { role: code.role, codeId: code.id, label: code.label }), target: who }),
+      insertAudit(db, {
+        ...auditEntry(orgId, at, AUDIT_ACTIONS.codeRedeemed, who, { role: code.role, codeId: code.id, label: code.label }),
+        target: who,
+      }),
       bumpVersion(db, orgId),
     ],
     value: { org: { id: orgId, name: code.orgName }, role: code.role },

@@ -1,5 +1,14 @@
 import type { Db } from "../db/client";
-import { findMachine, deleteMachine, toMachine, guardMachineInserted, guardOwnsMachine, insertMachineIfMember, updateMachine, type MachineRecord } from "../db/machine-queries";
+import {
+  findMachine,
+  deleteMachine,
+  toMachine,
+  guardMachineInserted,
+  guardOwnsMachine,
+  insertMachineIfMember,
+  updateMachine,
+  type MachineRecord,
+} from "../db/machine-queries";
 import { machineGoneStatements } from "../db/job-queries";
 import { findMembers } from "../db/org-queries";
 import { newId } from "../domain/ids";
@@ -19,7 +28,11 @@ async function isMember(db: Db, input: CommandInput): Promise<boolean> {
 }
 
 /** The actor's own machine, or the refusal: gone (or not a member) → 404, another member's → 403. */
-async function ownMachine(db: Db, input: CommandInput, machineId: string): Promise<{ ok: true; machine: MachineRecord } | { ok: false; code: ErrorCode; message?: string }> {
+async function ownMachine(
+  db: Db,
+  input: CommandInput,
+  machineId: string,
+): Promise<{ ok: true; machine: MachineRecord } | { ok: false; code: ErrorCode; message?: string }> {
   const [member, machine] = await Promise.all([isMember(db, input), findMachine(db, input.orgId, machineId)]);
   if (!member || !machine) return refuse("not_found");
   const verdict = mayDeleteResource(input.actorId, machine.ownerId);
@@ -38,7 +51,14 @@ export async function decideCreateMachine(
   at: Date,
 ): Promise<Decision<{ machine: MachineRecord; agentTokenHash: string }>> {
   if (!(await isMember(db, input))) return refuse("not_found");
-  const row = { id: newId(), orgId: input.orgId, ownerId: input.actorId, ...input.machine, agentTokenHash: input.agentTokenHash, createdAt: at };
+  const row = {
+    id: newId(),
+    orgId: input.orgId,
+    ownerId: input.actorId,
+    ...input.machine,
+    agentTokenHash: input.agentTokenHash,
+    createdAt: at,
+  };
   const machine = toMachine({ ...row, lastSeenAt: null });
   return {
     ok: true,

@@ -14,19 +14,18 @@ import {
   type OrgRecord,
 } from "../db/org-queries";
 import { listMemberMachines } from "../db/machine-queries";
-import {
-  bumpVersion,
-  guardOneOwner,
-  guardRole,
-  guardVersion,
-  insertMembership,
-  insertOrg,
-  setRole,
-  updateProfile,
-} from "../db/org-writes";
+import { bumpVersion, guardOneOwner, guardRole, guardVersion, insertMembership, insertOrg, setRole, updateProfile } from "../db/org-writes";
 import { AUDIT_ACTIONS } from "../domain/audit";
 import { newSortableId } from "../domain/ids";
-import { mayChangeRole, mayLeave, mayManageOrg, mayRemove, mayTransfer, type TransferConfirmation, type Verdict } from "../domain/membership";
+import {
+  mayChangeRole,
+  mayLeave,
+  mayManageOrg,
+  mayRemove,
+  mayTransfer,
+  type TransferConfirmation,
+  type Verdict,
+} from "../domain/membership";
 import { changedFields, type ProfileInput, type ProfilePatch } from "../domain/org-profile";
 import { refuse, type CommandInput, type Decision } from "./command";
 import { departureStatements } from "./departure";
@@ -152,16 +151,28 @@ export async function decideRemoveMember(db: Db, input: RemoveMemberInput, at: D
   const target = members.get(input.targetId) ?? null;
   const refusal = refused(mayRemove(actor, target));
   if (refusal) return refusal;
-  return { ok: true, statements: departureStatements({ db, orgId: org.id, at, actor, departing: target!, owner }, org.version, AUDIT_ACTIONS.memberRemoved), value: { removed: target!.userId } };
+  return {
+    ok: true,
+    statements: departureStatements({ db, orgId: org.id, at, actor, departing: target!, owner }, org.version, AUDIT_ACTIONS.memberRemoved),
+    value: { removed: target!.userId },
+  };
 }
 
 export async function decideLeave(db: Db, input: CommandInput, at: Date): Promise<Decision<{ left: string }>> {
-  const [org, members, owner] = await Promise.all([findOrg(db, input.orgId), findMembers(db, input.orgId, [input.actorId]), findOwner(db, input.orgId)]);
+  const [org, members, owner] = await Promise.all([
+    findOrg(db, input.orgId),
+    findMembers(db, input.orgId, [input.actorId]),
+    findOwner(db, input.orgId),
+  ]);
   const actor = members.get(input.actorId);
   if (!org || !actor || !owner) return refuse("not_found", NOT_MEMBER);
   const refusal = refused(mayLeave(actor));
   if (refusal) return refusal;
-  return { ok: true, statements: departureStatements({ db, orgId: org.id, at, actor, departing: actor, owner }, org.version, AUDIT_ACTIONS.memberLeft), value: { left: actor.userId } };
+  return {
+    ok: true,
+    statements: departureStatements({ db, orgId: org.id, at, actor, departing: actor, owner }, org.version, AUDIT_ACTIONS.memberLeft),
+    value: { left: actor.userId },
+  };
 }
 
 /** What a transfer answers: the org card as the former Owner (now an Admin) sees it after. */
@@ -173,7 +184,8 @@ export interface TransferView {
 
 /** The leadership after the transfer, computed from the state the decision read (a replay answers it as stored). */
 function leadershipAfter(leaders: MemberRecord[], previousOwnerId: string, newOwnerId: string): TransferView["leadership"] {
-  const role = (leader: MemberRecord) => (leader.userId === newOwnerId ? "owner" : leader.userId === previousOwnerId ? "admin" : leader.role);
+  const role = (leader: MemberRecord) =>
+    leader.userId === newOwnerId ? "owner" : leader.userId === previousOwnerId ? "admin" : leader.role;
   return leaders
     .map((leader) => ({ ...leader, role: role(leader) }))
     .sort(byRoleThenJoined)
@@ -204,7 +216,15 @@ export async function decideTransfer(
     setRole(db, org.id, actor.userId, "owner", "admin"),
     setRole(db, org.id, target!.userId, "admin", "owner"),
     bumpVersion(db, org.id),
-    insertAudit(db, { id: auditId!, orgId: org.id, at, action: AUDIT_ACTIONS.ownershipTransferred, actor: ref(actor), target: ref(target!), details: {} }),
+    insertAudit(db, {
+      id: auditId!,
+      orgId: org.id,
+      at,
+      action: AUDIT_ACTIONS.ownershipTransferred,
+      actor: ref(actor),
+      target: ref(target!),
+      details: {},
+    }),
     guardOneOwner(db, org.id),
   ];
   return {

@@ -20,7 +20,14 @@ import {
 import { CLAIM_WAIT_MAX_SECONDS } from "../domain/job";
 import { AppError, type ErrorCode } from "../errors";
 import { applyOnce, operationOf, type CommandInput, type CommandResult, type Decision } from "./command";
-import { createCodes, decideRedeemCode, decideRevokeCode, type CreateCodesInput, type RedeemCodeInput, type RevokeCodeInput } from "./join-code-commands";
+import {
+  createCodes,
+  decideRedeemCode,
+  decideRevokeCode,
+  type CreateCodesInput,
+  type RedeemCodeInput,
+  type RevokeCodeInput,
+} from "./join-code-commands";
 import {
   decideChangeRole,
   decideCreateOrg,
@@ -138,7 +145,11 @@ export class OrgObject extends DurableObject<Env> {
    * Every command: in the queue, on fresh state, once per operation id. A replay is answered
    * here from the stored result, after the actor's current membership (see applyOnce).
    */
-  protected command<T>(input: CommandInput, decide: (db: Db, at: Date) => Promise<Decision<T>>, options: CommandOptions<T>): Promise<CommandResult<T>> {
+  protected command<T>(
+    input: CommandInput,
+    decide: (db: Db, at: Date) => Promise<Decision<T>>,
+    options: CommandOptions<T>,
+  ): Promise<CommandResult<T>> {
     return this.serially(() => {
       const db = this.db();
       const at = new Date(clock.now());
@@ -199,10 +210,13 @@ export class OrgObject extends DurableObject<Env> {
         this.jobWaiters.delete(wake);
         resolve(true);
       };
-      const timer = setTimeout(() => {
-        this.jobWaiters.delete(wake);
-        resolve(false);
-      }, Math.max(0, Math.min(ms, CLAIM_WAIT_MAX_SECONDS * 1000)));
+      const timer = setTimeout(
+        () => {
+          this.jobWaiters.delete(wake);
+          resolve(false);
+        },
+        Math.max(0, Math.min(ms, CLAIM_WAIT_MAX_SECONDS * 1000)),
+      );
       this.jobWaiters.add(wake);
     });
   }
@@ -373,9 +387,15 @@ export class OrgObject extends DurableObject<Env> {
       const db = this.db();
       const at = new Date(clock.now());
       if (sweepFirst) await db.batch(sweepStatements(db, input.orgId, at) as [Statement, ...Statement[]]);
-      const result = await applyOnce(db, operationOf(input, at), () => decide(db, at), mapConstraint, () => {
-        if (topics.length > 0) this.announce(topics, [], at);
-      });
+      const result = await applyOnce(
+        db,
+        operationOf(input, at),
+        () => decide(db, at),
+        mapConstraint,
+        () => {
+          if (topics.length > 0) this.announce(topics, [], at);
+        },
+      );
       await this.#armSweep(db, input.orgId);
       return result;
     });

@@ -44,12 +44,29 @@ export async function decideCreateProject(db: Db, input: CreateProjectInput, at:
   const [member, taken] = await Promise.all([isMember(db, input), projectNameTaken(db, input.orgId, nameKey)]);
   if (!member) return refuse("not_found");
   if (taken) return refuse("conflict", NAME_TAKEN);
-  const row = { id: newId(), orgId: input.orgId, ownerId: input.actorId, name: input.project.name, nameKey, description: input.project.description, createdAt: at };
+  const row = {
+    id: newId(),
+    orgId: input.orgId,
+    ownerId: input.actorId,
+    name: input.project.name,
+    nameKey,
+    description: input.project.description,
+    createdAt: at,
+  };
   return {
     ok: true,
     // The unique index (org_id, name_key) is the SQL's own guard; a violation maps to 409 (org-object.ts).
     statements: [insertProjectIfMember(db, row), guardProjectInserted(db, row.id)],
-    value: { project: { id: row.id, name: row.name, description: row.description, ownerId: row.ownerId, createdAt: at.toISOString(), archive: null } },
+    value: {
+      project: {
+        id: row.id,
+        name: row.name,
+        description: row.description,
+        ownerId: row.ownerId,
+        createdAt: at.toISOString(),
+        archive: null,
+      },
+    },
   };
 }
 
@@ -64,7 +81,10 @@ export async function decideStartArchiveUpload(db: Db, input: ProjectRefInput, a
   const key = archiveObjectKey(input.orgId, input.projectId, newId());
   return {
     ok: true,
-    statements: [guardOwnsProject(db, input.orgId, input.projectId, input.actorId), insertArchiveObject(db, { key, orgId: input.orgId, projectId: input.projectId, createdAt: at })],
+    statements: [
+      guardOwnsProject(db, input.orgId, input.projectId, input.actorId),
+      insertArchiveObject(db, { key, orgId: input.orgId, projectId: input.projectId, createdAt: at }),
+    ],
     value: { key },
   };
 }
@@ -73,7 +93,11 @@ export async function decideStartArchiveUpload(db: Db, input: ProjectRefInput, a
  * Step two, once the bytes are in R2 and checked: the project points at the new object. The
  * old object is not deleted here: a queued job may have pinned it (the sweep frees it).
  */
-export async function decideSetProjectArchive(db: Db, input: SetProjectArchiveInput, at: Date): Promise<Decision<{ project: ProjectRecord }>> {
+export async function decideSetProjectArchive(
+  db: Db,
+  input: SetProjectArchiveInput,
+  at: Date,
+): Promise<Decision<{ project: ProjectRecord }>> {
   const own = await ownProject(db, input);
   if (!own.ok) return own;
   const archive = { key: input.key, size: input.size, sha256: input.sha256, uploadedAt: at };
@@ -84,7 +108,9 @@ export async function decideSetProjectArchive(db: Db, input: SetProjectArchiveIn
       guardArchiveObject(db, input.key, input.projectId),
       setProjectArchive(db, input.orgId, input.projectId, input.actorId, archive),
     ],
-    value: { project: { ...publicProject(own.project), archive: { size: archive.size, sha256: archive.sha256, uploadedAt: at.toISOString() } } },
+    value: {
+      project: { ...publicProject(own.project), archive: { size: archive.size, sha256: archive.sha256, uploadedAt: at.toISOString() } },
+    },
   };
 }
 

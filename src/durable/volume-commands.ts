@@ -1,7 +1,14 @@
 import type { Db } from "../db/client";
 import { findMember } from "../db/org-queries";
 import { deleteVolumeContents, listVolumeMultiparts } from "../db/volume-file-queries";
-import { deleteVolume, findVolume, guardOwnsVolume, guardVolumeInserted, insertVolumeIfMember, type VolumeRecord } from "../db/volume-queries";
+import {
+  deleteVolume,
+  findVolume,
+  guardOwnsVolume,
+  guardVolumeInserted,
+  insertVolumeIfMember,
+  type VolumeRecord,
+} from "../db/volume-queries";
 import { newId } from "../domain/ids";
 import { mayDeleteResource } from "../domain/membership";
 import type { VolumeInput } from "../domain/volume";

@@ -120,7 +120,15 @@ export async function decideCommit(
       guardUploadLive(db, upload.id, at),
       deleteUploadParts(db, upload.id),
       deleteUpload(db, upload.id),
-      upsertFile(db, { volumeId: volume.id, orgId: input.orgId, path: upload.path, size: upload.size, sha256: input.sha256, blobKey: upload.blobKey, updatedAt: at }),
+      upsertFile(db, {
+        volumeId: volume.id,
+        orgId: input.orgId,
+        path: upload.path,
+        size: upload.size,
+        sha256: input.sha256,
+        blobKey: upload.blobKey,
+        updatedAt: at,
+      }),
       guardFilesWithinSize(db, volume.id),
     ],
     value: {
@@ -166,7 +174,11 @@ export async function decideDeleteFile(db: Db, input: DeleteFileInput): Promise<
   if (!file) return refuse("not_found", "There is no such file.");
   return {
     ok: true,
-    statements: [guardOwnsVolume(db, input.orgId, volume.id, input.actorId), guardFileBlob(db, volume.id, file.path, file.blobKey), deleteFile(db, volume.id, file.path)],
+    statements: [
+      guardOwnsVolume(db, input.orgId, volume.id, input.actorId),
+      guardFileBlob(db, volume.id, file.path, file.blobKey),
+      deleteFile(db, volume.id, file.path),
+    ],
     value: { blobKey: file.blobKey },
   };
 }

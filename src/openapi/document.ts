@@ -109,7 +109,10 @@ const NAMES = new Map<z.ZodType, string>(Object.entries(COMPONENTS).map(([name, 
 
 /** JSON Schema of what crosses the wire: requests as the client sends them (before transforms and defaults). */
 function jsonSchema(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { target: "draft-2020-12", io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { target: "draft-2020-12", io: "input", unrepresentable: "any" }) as Record<
+    string,
+    unknown
+  >;
   return rest;
 }
 
@@ -168,12 +171,14 @@ function errorReply(status: number): Record<string, unknown> {
     description: ERROR_WORDS[status] ?? "Error",
     content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
   };
-  if (status === 429) reply.headers = { "Retry-After": { description: "Seconds until an attempt may succeed", schema: { type: "integer", minimum: 1 } } };
+  if (status === 429)
+    reply.headers = { "Retry-After": { description: "Seconds until an attempt may succeed", schema: { type: "integer", minimum: 1 } } };
   return reply;
 }
 
 function successReply(status: number, reply: Operation["replies"][number]): Record<string, unknown> {
-  const { schema, description } = typeof reply === "object" && "description" in reply && "schema" in reply ? reply : { schema: reply, description: undefined };
+  const { schema, description } =
+    typeof reply === "object" && "description" in reply && "schema" in reply ? reply : { schema: reply, description: undefined };
   if (schema === "empty") return { description: description ?? (status === 204 ? "Done; no body" : "No content") };
   if (schema === "websocket") return { description: description ?? "Switching protocols: a WebSocket" };
   if (schema === "bytes") {
@@ -188,7 +193,8 @@ function successReply(status: number, reply: Operation["replies"][number]): Reco
   }
   const content: Record<string, unknown> = { "application/json": { schema: ref(schema) } };
   // The same codes as a spreadsheet, when asked for with Accept: text/csv.
-  if (schema === s.CreatedCodes) content["text/csv"] = { schema: { type: "string", description: "Header row `code,role,expires_at,label`, one row per code" } };
+  if (schema === s.CreatedCodes)
+    content["text/csv"] = { schema: { type: "string", description: "Header row `code,role,expires_at,label`, one row per code" } };
   return { description: description ?? "Success", content };
 }
 
@@ -236,7 +242,11 @@ function operation(method: string, path: string, op: Operation): Record<string, 
   if (op.description) result.description = op.description;
   if (parameters.length > 0) result.parameters = parameters;
   if (op.body === "bytes") {
-    result.requestBody = { required: true, description: "The raw bytes, with Content-Length", content: { "application/octet-stream": { schema: BYTES } } };
+    result.requestBody = {
+      required: true,
+      description: "The raw bytes, with Content-Length",
+      content: { "application/octet-stream": { schema: BYTES } },
+    };
   } else if (op.body) {
     result.requestBody = { required: !op.bodyOptional, content: { "application/json": { schema: ref(op.body) } } };
   }
@@ -263,7 +273,8 @@ function tagOf(path: string): string {
 
 const q = (name: string, description: string, schema: Record<string, unknown>): Param => ({ name, description, schema });
 const CURSOR = q("cursor", "The nextCursor of the previous page; empty or absent for the first", { type: "string" });
-const limit = (max: number, fallback: number) => q("limit", `1–${max} (default ${fallback})`, { type: "integer", minimum: 1, maximum: max, default: fallback });
+const limit = (max: number, fallback: number) =>
+  q("limit", `1–${max} (default ${fallback})`, { type: "integer", minimum: 1, maximum: max, default: fallback });
 const ORG = [401, 404];
 const BODY = [400, 413];
 
@@ -273,43 +284,112 @@ const UPLOAD = "/api/orgs/{orgId}/volumes/{id}/uploads/{uploadId}";
 /** Every path of CONTRACT.md, by path then method. */
 const PATHS: Record<string, Record<string, Operation>> = {
   "/api/auth/sign-up/email": {
-    post: { summary: "Sign up; sets the session cookie", auth: "none", body: signUpSchema, replies: { 201: s.UserBody }, errors: [...BODY, 403, 409, 429] },
+    post: {
+      summary: "Sign up; sets the session cookie",
+      auth: "none",
+      body: signUpSchema,
+      replies: { 201: s.UserBody },
+      errors: [...BODY, 403, 409, 429],
+    },
   },
   "/api/auth/sign-in/email": {
-    post: { summary: "Sign in; sets the session cookie", auth: "none", body: signInSchema, replies: { 200: s.UserBody }, errors: [...BODY, 401, 403, 429] },
+    post: {
+      summary: "Sign in; sets the session cookie",
+      auth: "none",
+      body: signInSchema,
+      replies: { 200: s.UserBody },
+      errors: [...BODY, 401, 403, 429],
+    },
   },
   "/api/auth/sign-out": {
-    post: { summary: "End the session server-side", auth: "user", body: z.strictObject({}), bodyOptional: true, replies: { 200: s.SignOutBody }, errors: [...BODY, 401, 403] },
+    post: {
+      summary: "End the session server-side",
+      auth: "user",
+      body: z.strictObject({}),
+      bodyOptional: true,
+      replies: { 200: s.SignOutBody },
+      errors: [...BODY, 401, 403],
+    },
   },
   "/api/me": { get: { summary: "Who is asking, with their org and role", auth: "user", replies: { 200: s.Me }, errors: [401] } },
   "/api/tokens": {
-    post: { summary: "Make an API token (shown this once)", auth: "user", body: tokenNameSchema, replies: { 201: s.NewToken }, errors: [...BODY, 401, 403] },
+    post: {
+      summary: "Make an API token (shown this once)",
+      auth: "user",
+      body: tokenNameSchema,
+      replies: { 201: s.NewToken },
+      errors: [...BODY, 401, 403],
+    },
     get: { summary: "The caller's API tokens (never the secret)", auth: "user", replies: { 200: s.TokenList }, errors: [401] },
   },
   "/api/tokens/{id}": { delete: { summary: "Revoke a token at once", auth: "user", replies: { 204: "empty" }, errors: [401, 403, 404] } },
 
   "/api/orgs": {
-    post: { summary: "Create an org; the caller is its Owner", auth: "user", body: createOrgSchema, replies: { 201: s.OrgBody }, errors: [...BODY, 401, 403, 409] },
+    post: {
+      summary: "Create an org; the caller is its Owner",
+      auth: "user",
+      body: createOrgSchema,
+      replies: { 201: s.OrgBody },
+      errors: [...BODY, 401, 403, 409],
+    },
   },
   "/api/orgs/{orgId}": {
     get: { summary: "The org, the caller's role and its leadership", auth: "user", replies: { 200: s.OrgView }, errors: ORG },
-    patch: { summary: "Edit the profile (Admin, Owner)", auth: "user", body: profilePatchSchema, replies: { 200: s.OrgBody }, errors: [...BODY, ...ORG, 403] },
+    patch: {
+      summary: "Edit the profile (Admin, Owner)",
+      auth: "user",
+      body: profilePatchSchema,
+      replies: { 200: s.OrgBody },
+      errors: [...BODY, ...ORG, 403],
+    },
   },
-  "/api/orgs/{orgId}/members": { get: { summary: "Every member with their machines", auth: "user", replies: { 200: s.MemberList }, errors: ORG } },
+  "/api/orgs/{orgId}/members": {
+    get: { summary: "Every member with their machines", auth: "user", replies: { 200: s.MemberList }, errors: ORG },
+  },
   "/api/orgs/{orgId}/members/{userId}/role": {
-    put: { summary: "Change a member's role (Owner)", auth: "user", body: roleChangeSchema, replies: { 200: s.MemberBody }, errors: [...BODY, ...ORG, 403, 409] },
+    put: {
+      summary: "Change a member's role (Owner)",
+      auth: "user",
+      body: roleChangeSchema,
+      replies: { 200: s.MemberBody },
+      errors: [...BODY, ...ORG, 403, 409],
+    },
   },
   "/api/orgs/{orgId}/members/{userId}": {
-    delete: { summary: "Remove a member; their volumes and projects become the Owner's", auth: "user", replies: { 204: "empty" }, errors: [...ORG, 403, 409] },
+    delete: {
+      summary: "Remove a member; their volumes and projects become the Owner's",
+      auth: "user",
+      replies: { 204: "empty" },
+      errors: [...ORG, 403, 409],
+    },
   },
   "/api/orgs/{orgId}/transfer": {
-    post: { summary: "Transfer ownership to an Admin (typed confirmations)", auth: "user", body: transferSchema, replies: { 200: s.OrgView }, errors: [...BODY, ...ORG, 403, 409] },
+    post: {
+      summary: "Transfer ownership to an Admin (typed confirmations)",
+      auth: "user",
+      body: transferSchema,
+      replies: { 200: s.OrgView },
+      errors: [...BODY, ...ORG, 403, 409],
+    },
   },
   "/api/orgs/{orgId}/leave": {
-    post: { summary: "Leave the org (Admin, User)", auth: "user", body: z.strictObject({}), bodyOptional: true, replies: { 200: s.LeftBody }, errors: [...BODY, ...ORG, 403, 409] },
+    post: {
+      summary: "Leave the org (Admin, User)",
+      auth: "user",
+      body: z.strictObject({}),
+      bodyOptional: true,
+      replies: { 200: s.LeftBody },
+      errors: [...BODY, ...ORG, 403, 409],
+    },
   },
   "/api/orgs/{orgId}/events": {
-    get: { summary: "The audit log, newest first (Admin, Owner)", auth: "user", query: [CURSOR, limit(100, 50)], replies: { 200: s.EventList }, errors: [400, ...ORG, 403] },
+    get: {
+      summary: "The audit log, newest first (Admin, Owner)",
+      auth: "user",
+      query: [CURSOR, limit(100, 50)],
+      replies: { 200: s.EventList },
+      errors: [400, ...ORG, 403],
+    },
   },
   "/api/orgs/{orgId}/join-codes": {
     post: {
@@ -319,7 +399,8 @@ const PATHS: Record<string, Record<string, Operation>> = {
       bodyOptional: true,
       replies: {
         201: {
-          description: "The codes, shown this once (as JSON, or with `Accept: text/csv` a CSV attachment with header row `code,role,expires_at,label`)",
+          description:
+            "The codes, shown this once (as JSON, or with `Accept: text/csv` a CSV attachment with header row `code,role,expires_at,label`)",
           schema: s.CreatedCodes,
         },
       },
@@ -328,26 +409,65 @@ const PATHS: Record<string, Record<string, Operation>> = {
     get: {
       summary: "Live codes, or with ?status=redeemed those redeemed in the last 90 days",
       auth: "user",
-      query: [q("status", "`redeemed` for the codes redeemed lately; absent (or `live`) for live codes", { type: "string", enum: ["live", "redeemed"] })],
-      replies: { 200: { description: "Live codes, or redeemed codes with ?status=redeemed", schema: z.union([s.LiveCodes, s.RedeemedCodes]) } },
+      query: [
+        q("status", "`redeemed` for the codes redeemed lately; absent (or `live`) for live codes", {
+          type: "string",
+          enum: ["live", "redeemed"],
+        }),
+      ],
+      replies: {
+        200: { description: "Live codes, or redeemed codes with ?status=redeemed", schema: z.union([s.LiveCodes, s.RedeemedCodes]) },
+      },
       errors: [400, ...ORG, 403],
     },
   },
-  "/api/orgs/{orgId}/join-codes/{codeId}": { delete: { summary: "Revoke a code", auth: "user", replies: { 204: "empty" }, errors: [...ORG, 403] } },
+  "/api/orgs/{orgId}/join-codes/{codeId}": {
+    delete: { summary: "Revoke a code", auth: "user", replies: { 204: "empty" }, errors: [...ORG, 403] },
+  },
   "/api/join": {
-    post: { summary: "Join an org with a code", auth: "user", body: redeemCodeSchema, replies: { 200: s.Joined }, errors: [...BODY, 401, 403, 404, 409, 429] },
+    post: {
+      summary: "Join an org with a code",
+      auth: "user",
+      body: redeemCodeSchema,
+      replies: { 200: s.Joined },
+      errors: [...BODY, 401, 403, 404, 409, 429],
+    },
   },
 
   "/api/orgs/{orgId}/machines": {
-    post: { summary: "Register a machine; its agent token is shown this once", auth: "user", body: COMPONENTS.CreateMachineRequest, replies: { 201: s.NewMachine }, errors: [...BODY, ...ORG, 403] },
+    post: {
+      summary: "Register a machine; its agent token is shown this once",
+      auth: "user",
+      body: COMPONENTS.CreateMachineRequest,
+      replies: { 201: s.NewMachine },
+      errors: [...BODY, ...ORG, 403],
+    },
     get: { summary: "The org's machines (never a token)", auth: "user", replies: { 200: s.MachineList }, errors: ORG },
   },
   "/api/orgs/{orgId}/machines/{id}": {
-    patch: { summary: "Rename or share one's own machine", auth: "user", body: s.requests.machinePatch, replies: { 200: s.MachineBody }, errors: [...BODY, ...ORG, 403] },
-    delete: { summary: "Deregister one's own machine; a job running on it goes back to the queue", auth: "user", replies: { 204: "empty" }, errors: [...ORG, 403] },
+    patch: {
+      summary: "Rename or share one's own machine",
+      auth: "user",
+      body: s.requests.machinePatch,
+      replies: { 200: s.MachineBody },
+      errors: [...BODY, ...ORG, 403],
+    },
+    delete: {
+      summary: "Deregister one's own machine; a job running on it goes back to the queue",
+      auth: "user",
+      replies: { 204: "empty" },
+      errors: [...ORG, 403],
+    },
   },
   "/api/orgs/{orgId}/machines/{id}/agent-token": {
-    post: { summary: "A new agent token; the old one stops working at once", auth: "user", body: z.strictObject({}), bodyOptional: true, replies: { 201: s.AgentTokenBody }, errors: [...BODY, ...ORG, 403] },
+    post: {
+      summary: "A new agent token; the old one stops working at once",
+      auth: "user",
+      body: z.strictObject({}),
+      bodyOptional: true,
+      replies: { 201: s.AgentTokenBody },
+      errors: [...BODY, ...ORG, 403],
+    },
   },
   "/api/orgs/{orgId}/volumes": {
     post: { summary: "Create a volume", auth: "user", body: volumeSchema, replies: { 201: s.VolumeBody }, errors: [...BODY, ...ORG, 403] },
@@ -359,15 +479,33 @@ const PATHS: Record<string, Record<string, Operation>> = {
       errors: [400, ...ORG, 403],
     },
   },
-  "/api/orgs/{orgId}/volumes/{id}": { delete: { summary: "Delete one's own volume with its files and uploads", auth: "user", replies: { 204: "empty" }, errors: [...ORG, 403] } },
+  "/api/orgs/{orgId}/volumes/{id}": {
+    delete: {
+      summary: "Delete one's own volume with its files and uploads",
+      auth: "user",
+      replies: { 204: "empty" },
+      errors: [...ORG, 403],
+    },
+  },
 
   "/api/orgs/{orgId}/projects": {
-    post: { summary: "Create a project", auth: "user", body: s.requests.project, replies: { 201: s.ProjectBody }, errors: [...BODY, ...ORG, 403, 409] },
+    post: {
+      summary: "Create a project",
+      auth: "user",
+      body: s.requests.project,
+      replies: { 201: s.ProjectBody },
+      errors: [...BODY, ...ORG, 403, 409],
+    },
     get: { summary: "Every project of the org", auth: "user", replies: { 200: s.ProjectList }, errors: ORG },
   },
   "/api/orgs/{orgId}/projects/{id}": {
     get: { summary: "One project", auth: "user", replies: { 200: s.ProjectBody }, errors: ORG },
-    delete: { summary: "Delete one's own project; its queued jobs are cancelled", auth: "user", replies: { 204: "empty" }, errors: [...ORG, 403] },
+    delete: {
+      summary: "Delete one's own project; its queued jobs are cancelled",
+      auth: "user",
+      replies: { 204: "empty" },
+      errors: [...ORG, 403],
+    },
   },
   "/api/orgs/{orgId}/projects/{id}/archive": {
     put: {
@@ -400,17 +538,36 @@ const PATHS: Record<string, Record<string, Operation>> = {
     delete: { summary: "Delete a file", auth: "user", replies: { 204: "empty" }, errors: [400, ...ORG, 403] },
   },
   "/api/orgs/{orgId}/volumes/{id}/uploads": {
-    post: { summary: "Start a resumable upload of a large file", auth: "user", body: s.requests.upload, replies: { 201: s.UploadBody }, errors: [...BODY, ...ORG, 403, 409] },
+    post: {
+      summary: "Start a resumable upload of a large file",
+      auth: "user",
+      body: s.requests.upload,
+      replies: { 201: s.UploadBody },
+      errors: [...BODY, ...ORG, 403, 409],
+    },
   },
   [UPLOAD]: {
     get: { summary: "An upload and the parts it has, to resume", auth: "user", replies: { 200: s.UploadState }, errors: [...ORG, 403] },
     delete: { summary: "Abandon an upload; its parts are dropped", auth: "user", replies: { 204: "empty" }, errors: [...ORG, 403] },
   },
   [`${UPLOAD}/parts/{n}`]: {
-    put: { summary: "Send (or resend) part n; every part is partSize bytes but the last", auth: "user", body: "bytes", replies: { 200: s.PartBody }, errors: [400, ...ORG, 403, 411, 413] },
+    put: {
+      summary: "Send (or resend) part n; every part is partSize bytes but the last",
+      auth: "user",
+      body: "bytes",
+      replies: { 200: s.PartBody },
+      errors: [400, ...ORG, 403, 411, 413],
+    },
   },
   [`${UPLOAD}/complete`]: {
-    post: { summary: "Complete the upload once every part is there", auth: "user", body: z.strictObject({}), bodyOptional: true, replies: { 200: s.FileBody }, errors: [...BODY, ...ORG, 403, 409] },
+    post: {
+      summary: "Complete the upload once every part is there",
+      auth: "user",
+      body: z.strictObject({}),
+      bodyOptional: true,
+      replies: { 200: s.FileBody },
+      errors: [...BODY, ...ORG, 403, 409],
+    },
   },
 
   "/api/orgs/{orgId}/jobs": {
@@ -430,18 +587,39 @@ const PATHS: Record<string, Record<string, Operation>> = {
   },
   "/api/orgs/{orgId}/jobs/{id}": { get: { summary: "One job", auth: "user", replies: { 200: s.JobBody }, errors: ORG } },
   "/api/orgs/{orgId}/jobs/{id}/logs": {
-    get: { summary: "A job's log, oldest first (submitter, Admins, Owner)", auth: "user", query: [CURSOR], replies: { 200: s.JobLogs }, errors: [400, ...ORG, 403] },
+    get: {
+      summary: "A job's log, oldest first (submitter, Admins, Owner)",
+      auth: "user",
+      query: [CURSOR],
+      replies: { 200: s.JobLogs },
+      errors: [400, ...ORG, 403],
+    },
   },
   "/api/orgs/{orgId}/jobs/{id}/cancel": {
-    post: { summary: "Cancel one's own job", auth: "user", body: z.strictObject({}), bodyOptional: true, replies: { 200: s.JobBody }, errors: [...BODY, ...ORG, 403, 409] },
+    post: {
+      summary: "Cancel one's own job",
+      auth: "user",
+      body: z.strictObject({}),
+      bodyOptional: true,
+      replies: { 200: s.JobBody },
+      errors: [...BODY, ...ORG, 403, 409],
+    },
   },
 
   "/api/agent/claim": {
     post: {
       summary: "Claim the oldest queued job this machine may run",
-      description: "With `?wait=N` (0–25 s) an idle claim is held until a job this machine may run is queued, or N seconds pass (then 204): the agent's long poll.",
+      description:
+        "With `?wait=N` (0–25 s) an idle claim is held until a job this machine may run is queued, or N seconds pass (then 204): the agent's long poll.",
       auth: "agent",
-      query: [q("wait", "Seconds (0–25, default 0) to hold the claim for a job to be queued", { type: "integer", minimum: 0, maximum: 25, default: 0 })],
+      query: [
+        q("wait", "Seconds (0–25, default 0) to hold the claim for a job to be queued", {
+          type: "integer",
+          minimum: 0,
+          maximum: 25,
+          default: 0,
+        }),
+      ],
       body: z.strictObject({}),
       bodyOptional: true,
       replies: { 200: s.Claim, 204: { description: "No job to run", schema: "empty" } },
@@ -449,15 +627,35 @@ const PATHS: Record<string, Record<string, Operation>> = {
     },
   },
   "/api/agent/jobs/{jobId}/heartbeat": {
-    post: { summary: "Extend the lease by 60 s", auth: "agent", body: s.requests.lease, replies: { 200: s.Heartbeat }, errors: [...BODY, 401, 404, 409] },
+    post: {
+      summary: "Extend the lease by 60 s",
+      auth: "agent",
+      body: s.requests.lease,
+      replies: { 200: s.Heartbeat },
+      errors: [...BODY, 401, 404, 409],
+    },
   },
   "/api/agent/jobs/{jobId}/logs": {
-    post: { summary: "Append log lines (≤ 1,000)", auth: "agent", body: s.requests.logs, replies: { 204: "empty" }, errors: [...BODY, 401, 404, 409] },
+    post: {
+      summary: "Append log lines (≤ 1,000)",
+      auth: "agent",
+      body: s.requests.logs,
+      replies: { 204: "empty" },
+      errors: [...BODY, 401, 404, 409],
+    },
   },
   "/api/agent/jobs/{jobId}/finish": {
-    post: { summary: "Report the end of the job", auth: "agent", body: s.requests.finish, replies: { 200: s.JobBody }, errors: [...BODY, 401, 404, 409] },
+    post: {
+      summary: "Report the end of the job",
+      auth: "agent",
+      body: s.requests.finish,
+      replies: { 200: s.JobBody },
+      errors: [...BODY, 401, 404, 409],
+    },
   },
-  "/api/agent/jobs/{jobId}/archive": { get: { summary: "The job's archive bytes (while leased)", auth: "agent", replies: { 200: "bytes" }, errors: [401, 404, 409] } },
+  "/api/agent/jobs/{jobId}/archive": {
+    get: { summary: "The job's archive bytes (while leased)", auth: "agent", replies: { 200: "bytes" }, errors: [401, 404, 409] },
+  },
   "/api/agent/jobs/{jobId}/volumes/{volumeId}/files": {
     get: {
       summary: "The files of one of the job's volumes (while leased)",
@@ -468,7 +666,12 @@ const PATHS: Record<string, Record<string, Operation>> = {
     },
   },
   "/api/agent/jobs/{jobId}/volumes/{volumeId}/files/{path}": {
-    get: { summary: "A file of one of the job's volumes (while leased)", auth: "agent", replies: { 200: "bytes" }, errors: [400, 401, 404, 409] },
+    get: {
+      summary: "A file of one of the job's volumes (while leased)",
+      auth: "agent",
+      replies: { 200: "bytes" },
+      errors: [400, 401, 404, 409],
+    },
     put: {
       summary: "Write a result or checkpoint into one of the job's volumes (while leased)",
       auth: "agent",
@@ -480,8 +683,9 @@ const PATHS: Record<string, Record<string, Operation>> = {
 
   "/api/orgs/{orgId}/live": {
     get: {
-      summary: "Live updates: a WebSocket of `{ type: \"changed\", topics, at }` messages",
-      description: "Send `Upgrade: websocket`. The socket answers `ping` with `pong`; it closes with 4001 when the member leaves or is removed, 4003 when an Admin is demoted.",
+      summary: 'Live updates: a WebSocket of `{ type: "changed", topics, at }` messages',
+      description:
+        "Send `Upgrade: websocket`. The socket answers `ping` with `pong`; it closes with 4001 when the member leaves or is removed, 4003 when an Admin is demoted.",
       auth: "user",
       replies: { 101: "websocket" },
       errors: [400, 401, 403, 404, 426],
@@ -489,12 +693,20 @@ const PATHS: Record<string, Record<string, Operation>> = {
   },
 
   "/api/device/code": {
-    post: { summary: "Start a device login (RFC 8628)", auth: "none", body: deviceCodeRequestSchema, bodyOptional: true, replies: { 200: s.DeviceCodeGrant }, errors: BODY },
+    post: {
+      summary: "Start a device login (RFC 8628)",
+      auth: "none",
+      body: deviceCodeRequestSchema,
+      bodyOptional: true,
+      replies: { 200: s.DeviceCodeGrant },
+      errors: BODY,
+    },
   },
   "/api/device/token": {
     post: {
       summary: "Poll a device login: the token once approved, and only once",
-      description: "400 with `authorization_pending`, `slow_down` (add 5 s to the interval), `access_denied` or `expired_token` until then.",
+      description:
+        "400 with `authorization_pending`, `slow_down` (add 5 s to the interval), `access_denied` or `expired_token` until then.",
       auth: "none",
       body: deviceTokenRequestSchema,
       replies: { 200: s.DeviceToken },
@@ -502,10 +714,22 @@ const PATHS: Record<string, Record<string, Operation>> = {
     },
   },
   "/api/device/approve": {
-    post: { summary: "Approve a device login by its user code", auth: "user", body: userCodeRequestSchema, replies: { 200: s.DeviceDecision }, errors: [...BODY, 401, 403, 404, 429] },
+    post: {
+      summary: "Approve a device login by its user code",
+      auth: "user",
+      body: userCodeRequestSchema,
+      replies: { 200: s.DeviceDecision },
+      errors: [...BODY, 401, 403, 404, 429],
+    },
   },
   "/api/device/deny": {
-    post: { summary: "Deny a device login by its user code", auth: "user", body: userCodeRequestSchema, replies: { 200: s.DeviceDecision }, errors: [...BODY, 401, 403, 404, 429] },
+    post: {
+      summary: "Deny a device login by its user code",
+      auth: "user",
+      body: userCodeRequestSchema,
+      replies: { 200: s.DeviceDecision },
+      errors: [...BODY, 401, 403, 404, 429],
+    },
   },
   "/api/openapi.json": { get: { summary: "This document", auth: "none", replies: { 200: s.OpenApiDocument }, errors: [] } },
 };
@@ -522,7 +746,8 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     info: {
       title: "Cohort API",
       version: "1.0.0",
-      description: "The public HTTP API of Cohort: JSON in, JSON out, camelCase fields, ISO-8601 UTC times. Every error is `{ error: { code, message } }` with an honest status.",
+      description:
+        "The public HTTP API of Cohort: JSON in, JSON out, camelCase fields, ISO-8601 UTC times. Every error is `{ error: { code, message } }` with an honest status.",
     },
     servers: [{ url: "/" }],
     tags: [...new Set(Object.keys(PATHS).map(tagOf))].map((name) => ({ name })),
@@ -534,7 +759,8 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           type: "apiKey",
           in: "cookie",
           name: "__Secure-cohort.session_token",
-          description: "The session cookie set by sign-up and sign-in (`cohort.session_token` in local development). State changes need an Origin of the app's own.",
+          description:
+            "The session cookie set by sign-up and sign-in (`cohort.session_token` in local development). State changes need an Origin of the app's own.",
         },
         apiToken: { type: "http", scheme: "bearer", description: "An API token (POST /api/tokens or device login)" },
         agentToken: { type: "http", scheme: "bearer", description: "A machine's agent token: opens only /api/agent paths" },

@@ -72,7 +72,9 @@ export const EventList = z.object({
 });
 
 const codeRole = z.enum(["user", "admin"]);
-export const CreatedCodes = z.object({ codes: z.array(z.object({ id, code: z.string().regex(/^[0-9]{4}-[0-9]{4}$/), role: codeRole, label: z.string(), expiresAt: time })) });
+export const CreatedCodes = z.object({
+  codes: z.array(z.object({ id, code: z.string().regex(/^[0-9]{4}-[0-9]{4}$/), role: codeRole, label: z.string(), expiresAt: time })),
+});
 const codeSummary = z.object({ id, hint: z.string(), role: codeRole, label: z.string(), createdBy: person, createdAt: time });
 export const LiveCodes = z.object({ codes: z.array(codeSummary.extend({ expiresAt: time })) });
 export const RedeemedCodes = z.object({ codes: z.array(codeSummary.extend({ redeemedAt: time, redeemedBy: person })) });
@@ -140,7 +142,11 @@ export const Job = z.object({
 export const JobBody = z.object({ job: Job });
 export const JobList = z.object({ jobs: z.array(Job), nextCursor: z.string().nullable() });
 const stream = z.enum(["stdout", "stderr"]);
-export const JobLogs = z.object({ lines: z.array(z.object({ at: time, stream, text: z.string() })), nextCursor: z.string().nullable(), done: z.boolean() });
+export const JobLogs = z.object({
+  lines: z.array(z.object({ at: time, stream, text: z.string() })),
+  nextCursor: z.string().nullable(),
+  done: z.boolean(),
+});
 
 export const Claim = z.object({
   job: Job,
@@ -161,14 +167,24 @@ export const DeviceCodeGrant = z.object({
 export const DeviceToken = z.object({ token: z.string(), tokenId: id, user: z.object({ id, username: z.string() }) });
 export const DeviceDecision = z.object({ clientName: z.string() });
 
-export const OpenApiDocument = z.object({ openapi: z.string(), info: z.object({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()) });
+export const OpenApiDocument = z.object({
+  openapi: z.string(),
+  info: z.object({ title: z.string(), version: z.string() }),
+  paths: z.record(z.string(), z.unknown()),
+});
 
 /** Request bodies the contract names whose feature has no domain schema in this branch yet. */
 const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/);
 export const requests = {
   machinePatch: z.strictObject({ name: z.string().trim().min(1).max(100).optional(), shared: z.boolean().optional() }),
   project: z.strictObject({ name: z.string().trim().min(1).max(100), description: z.string().max(500).optional() }),
-  upload: z.strictObject({ path: z.string().min(1), size: z.int().min(1).max(2 ** 40) }),
+  upload: z.strictObject({
+    path: z.string().min(1),
+    size: z
+      .int()
+      .min(1)
+      .max(2 ** 40),
+  }),
   job: z.strictObject({
     projectId: id,
     command: z.array(z.string().min(1).max(4096)).min(1).max(64),

@@ -30,7 +30,8 @@ function leaseHash(secret: string, leaseToken: string): Promise<string> {
 async function leasedJob(c: Context<AppEnv>) {
   const agent = c.get("agent");
   const row = await findJobRow(createDb(c.env.DB), agent.orgId, c.req.param("jobId") ?? "");
-  const leasedHere = row && row.state === "running" && row.runningOn === agent.machineId && row.leaseExpiresAt && row.leaseExpiresAt.getTime() > clock.now();
+  const leasedHere =
+    row && row.state === "running" && row.runningOn === agent.machineId && row.leaseExpiresAt && row.leaseExpiresAt.getTime() > clock.now();
   if (!row || !leasedHere) throw new AppError("lease_lost");
   return row;
 }
@@ -71,19 +72,36 @@ export const agentRoutes = new Hono<AppEnv>()
   .post("/jobs/:jobId/heartbeat", async (c) => {
     const { leaseToken } = await jsonBody(c, leaseSchema);
     const { agent, org } = agentOrg(c);
-    return c.json(await org.heartbeatJob({ machineId: agent.machineId, jobId: c.req.param("jobId"), leaseTokenHash: await leaseHash(c.var.config.codeHashSecret, leaseToken) }));
+    return c.json(
+      await org.heartbeatJob({
+        machineId: agent.machineId,
+        jobId: c.req.param("jobId"),
+        leaseTokenHash: await leaseHash(c.var.config.codeHashSecret, leaseToken),
+      }),
+    );
   })
   .post("/jobs/:jobId/logs", async (c) => {
     const { leaseToken, lines } = await jsonBody(c, agentLogsSchema);
     const { agent, org } = agentOrg(c);
-    await org.appendJobLogs({ machineId: agent.machineId, jobId: c.req.param("jobId"), leaseTokenHash: await leaseHash(c.var.config.codeHashSecret, leaseToken), lines });
+    await org.appendJobLogs({
+      machineId: agent.machineId,
+      jobId: c.req.param("jobId"),
+      leaseTokenHash: await leaseHash(c.var.config.codeHashSecret, leaseToken),
+      lines,
+    });
     return c.body(null, 204);
   })
   .post("/jobs/:jobId/finish", async (c) => {
     const { leaseToken, exitCode, failure } = await jsonBody(c, finishSchema);
     const { agent, org } = agentOrg(c);
     return c.json(
-      await org.finishJob({ machineId: agent.machineId, jobId: c.req.param("jobId"), leaseTokenHash: await leaseHash(c.var.config.codeHashSecret, leaseToken), exitCode, failure }),
+      await org.finishJob({
+        machineId: agent.machineId,
+        jobId: c.req.param("jobId"),
+        leaseTokenHash: await leaseHash(c.var.config.codeHashSecret, leaseToken),
+        exitCode,
+        failure,
+      }),
     );
   })
   .get("/jobs/:jobId/archive", async (c) => {

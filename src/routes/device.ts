@@ -21,12 +21,24 @@ export const deviceRoutes = new Hono<AppEnv>()
   .post("/approve", async (c) => {
     const { user } = requirePrincipal(c);
     const { userCode } = await jsonBody(c, userCodeRequestSchema);
-    const { clientName } = await decideDeviceLoginFor(c.env, c.var.config, { userId: user.id, address: clientAddress(c) }, userCode, "approved");
+    const { clientName } = await decideDeviceLoginFor(
+      c.env,
+      c.var.config,
+      { userId: user.id, address: clientAddress(c) },
+      userCode,
+      "approved",
+    );
     return c.json({ clientName }, 200);
   })
   .post("/deny", async (c) => {
     const { user } = requirePrincipal(c);
     const { userCode } = await jsonBody(c, userCodeRequestSchema);
-    const { clientName } = await decideDeviceLoginFor(c.env, c.var.config, { userId: user.id, address: clientAddress(c) }, userCode, "denied");
+    const { clientName } = await decideDeviceLoginFor(
+      c.env,
+      c.var.config,
+      { userId: user.id, address: clientAddress(c) },
+      userCode,
+      "denied",
+    );
     return c.json({ clientName }, 200);
   });

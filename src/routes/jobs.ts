@@ -22,7 +22,14 @@ export const jobRoutes = new Hono<AppEnv>()
     const { orgId, actorId } = requireMember(c);
     const query = parseWith(jobsQuerySchema, c.req.query());
     const mine = query.mine === "1" || query.mine === "true";
-    return c.json(await listJobs(createDb(c.env.DB), orgId, { state: query.state, submitterId: mine ? actorId : undefined, cursor: query.cursor || undefined, limit: query.limit }));
+    return c.json(
+      await listJobs(createDb(c.env.DB), orgId, {
+        state: query.state,
+        submitterId: mine ? actorId : undefined,
+        cursor: query.cursor || undefined,
+        limit: query.limit,
+      }),
+    );
   })
   .get("/:orgId/jobs/:jobId", async (c) => {
     const { orgId } = requireMember(c);
@@ -37,7 +44,8 @@ export const jobRoutes = new Hono<AppEnv>()
     // The job's state is read before its lines: a job seen finished has all its lines written.
     const row = await findJobRow(db, orgId, c.req.param("jobId"));
     if (!row) throw new AppError("not_found");
-    if (row.submitterId !== actorId && !atLeast(role, "admin")) throw new AppError("forbidden", "Only the submitter, Admins and the Owner read a job's log.");
+    if (row.submitterId !== actorId && !atLeast(role, "admin"))
+      throw new AppError("forbidden", "Only the submitter, Admins and the Owner read a job's log.");
     const after = cursor ? Number(cursor) : 0;
     const page = await listLogLines(db, row.id, after, JOB_LIMITS.logPage);
     const done = isFinished(row.state) && !page.more;

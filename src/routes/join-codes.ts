@@ -15,7 +15,15 @@ function wantsCsv(accept: string | undefined): boolean {
 }
 
 /** The fields both code lists answer with (never the code: only its hint). */
-function codeSummary(row: { id: string; hint: string; role: string; label: string; createdAt: Date; createdById: string; createdByUsername: string | null }) {
+function codeSummary(row: {
+  id: string;
+  hint: string;
+  role: string;
+  label: string;
+  createdAt: Date;
+  createdById: string;
+  createdByUsername: string | null;
+}) {
   return {
     id: row.id,
     hint: row.hint,
@@ -33,7 +41,11 @@ export const joinCodeRoutes = new Hono<AppEnv>()
     // Answered here so a refused request never reaches the object; the object decides again on fresh state.
     const verdict = mayCreateCodes(role, request.role, request.count);
     if (!verdict.ok) {
-      throw new AppError(verdict.code, verdict.message, verdict.code === "invalid_request" ? { details: [{ field: "count", message: verdict.message }] } : {});
+      throw new AppError(
+        verdict.code,
+        verdict.message,
+        verdict.code === "invalid_request" ? { details: [{ field: "count", message: verdict.message }] } : {},
+      );
     }
     const { codes } = await (await orgCommand(c, request)).org.createCodes(request);
     // The only time these codes exist in plain: no cache may keep them.

@@ -16,7 +16,17 @@ import {
 } from "../domain/volume-file";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
-import { cancelUpload, completeUpload, createUpload, deleteFile, findLiveUpload, putFile, putPart, uploadView, type FileActor } from "../services/volume-files";
+import {
+  cancelUpload,
+  completeUpload,
+  createUpload,
+  deleteFile,
+  findLiveUpload,
+  putFile,
+  putPart,
+  uploadView,
+  type FileActor,
+} from "../services/volume-files";
 import { jsonBody, parseWith } from "./json-body";
 import { requireMember } from "./org-access";
 
@@ -43,7 +53,10 @@ function filePath(c: Context<AppEnv>): string {
 /** The declared body length: required (400 without it), and over `max` answered 413 before a byte is read. */
 function declaredLength(c: Context<AppEnv>, max: number): number {
   const length = parseContentLength(c.req.header("Content-Length"));
-  if (length === null) throw new AppError("invalid_request", "Send the bytes with a Content-Length.", { details: [{ field: "Content-Length", message: "Required." }] });
+  if (length === null)
+    throw new AppError("invalid_request", "Send the bytes with a Content-Length.", {
+      details: [{ field: "Content-Length", message: "Required." }],
+    });
   if (Number.isNaN(length)) throw new AppError("invalid_request", "Content-Length must be plain decimal digits.");
   if (length > max) throw new AppError("too_large", `At most ${max} bytes in one request; use a resumable upload for more.`);
   return length;
@@ -53,7 +66,10 @@ function expectedDigest(c: Context<AppEnv>): string | null {
   const header = c.req.header("Content-Digest");
   if (header === undefined) return null;
   const sha256 = contentDigestSha256(header);
-  if (sha256 === undefined) throw new AppError("invalid_request", "Content-Digest must be sha-256=:<base64>:.", { details: [{ field: "Content-Digest", message: "Malformed." }] });
+  if (sha256 === undefined)
+    throw new AppError("invalid_request", "Content-Digest must be sha-256=:<base64>:.", {
+      details: [{ field: "Content-Digest", message: "Malformed." }],
+    });
   return sha256;
 }
 
@@ -88,7 +104,12 @@ export async function getFileAnswer(c: Context<AppEnv>, volume: VolumeRecord): P
   }
   if (!file || !object) throw new AppError("not_found", "There is no such file.");
   return new Response(object.body, {
-    headers: { "Content-Type": "application/octet-stream", "Content-Length": String(file.size), ETag: `"${file.sha256}"`, "Cache-Control": "private, no-store" },
+    headers: {
+      "Content-Type": "application/octet-stream",
+      "Content-Length": String(file.size),
+      ETag: `"${file.sha256}"`,
+      "Cache-Control": "private, no-store",
+    },
   });
 }
 
@@ -122,11 +143,16 @@ export const volumeFileRoutes = new Hono<AppEnv>()
     const upload = await findLiveUpload(c.env, volume.id, c.req.param("uploadId"), clock.now());
     const n = parsePartNumber(c.req.param("n"));
     const expected = n === null ? null : expectedPartSize(upload, n);
-    if (n === null || expected === null) throw new AppError("invalid_request", `Parts are numbered 1 to ${upload.partCount}.`, { details: [{ field: "n", message: "No such part." }] });
+    if (n === null || expected === null)
+      throw new AppError("invalid_request", `Parts are numbered 1 to ${upload.partCount}.`, {
+        details: [{ field: "n", message: "No such part." }],
+      });
     // A part of the wrong size is 400 (the contract's rule for parts), not 413.
     const size = declaredLength(c, Number.MAX_SAFE_INTEGER);
     if (size !== expected) {
-      throw new AppError("invalid_request", `Part ${n} is ${expected} bytes.`, { details: [{ field: "Content-Length", message: `Part ${n} is ${expected} bytes.` }] });
+      throw new AppError("invalid_request", `Part ${n} is ${expected} bytes.`, {
+        details: [{ field: "Content-Length", message: `Part ${n} is ${expected} bytes.` }],
+      });
     }
     const part = await putPart(c.env, { orgId, actorId }, upload, { n, size, body: c.req.raw.body });
     return c.json({ part });

@@ -92,7 +92,12 @@ export async function pollDeviceLogin(env: Env, config: Config, deviceCode: stri
   // An unknown device code is answered as an expired one: either way the client starts again.
   if (!row) throw new AppError("expired_token");
   const verdict = decidePoll(
-    { status: row.status, expiresAt: row.expiresAt.getTime(), lastPolledAt: row.lastPolledAt?.getTime() ?? null, intervalSeconds: row.intervalSeconds },
+    {
+      status: row.status,
+      expiresAt: row.expiresAt.getTime(),
+      lastPolledAt: row.lastPolledAt?.getTime() ?? null,
+      intervalSeconds: row.intervalSeconds,
+    },
     now,
   );
   if (verdict.kind === "expired_token") throw new AppError("expired_token");
@@ -119,19 +124,29 @@ async function mint(config: Config, db: Db, id: string, userId: string | null, n
  * login, so concurrent guesses cannot overshoot a limit; past it every attempt (a good code
  * too) is 429 until the window passes.
  */
-async function throttled<T>(env: Env, config: Config, who: Approver, input: string, attempt: (userCodeHash: string) => Promise<T | null>): Promise<T> {
+async function throttled<T>(
+  env: Env,
+  config: Config,
+  who: Approver,
+  input: string,
+  attempt: (userCodeHash: string) => Promise<T | null>,
+): Promise<T> {
   const account = throttleFor(env, THROTTLES.devicePerAccount, who.userId);
   const address = throttleFor(env, THROTTLES.devicePerAddress, who.address);
   const decisions = await Promise.all([account.reserve(), address.reserve()]);
   const forgive = () =>
-    Promise.all([account, address].map((throttle, index) => {
-      const decision = decisions[index]!;
-      return decision.allowed ? throttle.forgive(decision.ticket) : undefined;
-    }));
+    Promise.all(
+      [account, address].map((throttle, index) => {
+        const decision = decisions[index]!;
+        return decision.allowed ? throttle.forgive(decision.ticket) : undefined;
+      }),
+    );
   const refused = decisions.filter((decision) => !decision.allowed);
   if (refused.length > 0) {
     await forgive();
-    throw new AppError("rate_limited", undefined, { retryAfterSeconds: Math.max(1, ...refused.map((d) => (d.allowed ? 0 : d.retryAfterSeconds))) });
+    throw new AppError("rate_limited", undefined, {
+      retryAfterSeconds: Math.max(1, ...refused.map((d) => (d.allowed ? 0 : d.retryAfterSeconds))),
+    });
   }
   const code = parseUserCode(input);
   const result = code === null ? null : await attempt(await keyedHash(config.codeHashSecret, code));
@@ -141,7 +156,12 @@ async function throttled<T>(env: Env, config: Config, who: Approver, input: stri
 }
 
 /** The login a code names, for the page to show before the person decides. */
-export function lookUpDeviceLogin(env: Env, config: Config, who: Approver, userCode: string): Promise<{ clientName: string; createdAt: Date }> {
+export function lookUpDeviceLogin(
+  env: Env,
+  config: Config,
+  who: Approver,
+  userCode: string,
+): Promise<{ clientName: string; createdAt: Date }> {
   const db = createDb(env.DB);
   return throttled(env, config, who, userCode, async (hash) => {
     const row = await findUndecidedByUserCode(db, hash, new Date(clock.now()));
@@ -150,7 +170,15 @@ export function lookUpDeviceLogin(env: Env, config: Config, who: Approver, userC
 }
 
 /** Approves or denies the login a code names, for the signed-in person. */
-export function decideDeviceLoginFor(env: Env, config: Config, who: Approver, userCode: string, status: "approved" | "denied"): Promise<{ clientName: string }> {
+export function decideDeviceLoginFor(
+  env: Env,
+  config: Config,
+  who: Approver,
+  userCode: string,
+  status: "approved" | "denied",
+): Promise<{ clientName: string }> {
   const db = createDb(env.DB);
-  return throttled(env, config, who, userCode, (hash) => decideDeviceLogin(db, { userCodeHash: hash, userId: who.userId, status, now: new Date(clock.now()) }));
+  return throttled(env, config, who, userCode, (hash) =>
+    decideDeviceLogin(db, { userCodeHash: hash, userId: who.userId, status, now: new Date(clock.now()) }),
+  );
 }

@@ -111,7 +111,12 @@ export async function admitRedemption(
   await release(asKnown);
 
   const challenge = config.turnstile;
-  if (challenge && lockdownDecision.allowed && who.turnstileToken && (await verifyTurnstile(challenge.secret, who.turnstileToken, who.address))) {
+  if (
+    challenge &&
+    lockdownDecision.allowed &&
+    who.turnstileToken &&
+    (await verifyTurnstile(challenge.secret, who.turnstileToken, who.address))
+  ) {
     return admitted([...personal, lockdown], countGlobally);
   }
   await release([...personal, lockdown]);

@@ -8,7 +8,11 @@ type OrgStub = DurableObjectStub<OrgObject>;
 
 /** The object's command methods: those taking a CommandInput and answering a CommandResult. */
 type CommandName = {
-  [K in keyof OrgObject]-?: OrgObject[K] extends (input: infer I) => Promise<CommandResult<unknown>> ? (I extends CommandInput ? K : never) : never;
+  [K in keyof OrgObject]-?: OrgObject[K] extends (input: infer I) => Promise<CommandResult<unknown>>
+    ? I extends CommandInput
+      ? K
+      : never
+    : never;
 }[keyof OrgObject];
 
 type ArgsOf<K extends CommandName> = OrgObject[K] extends (input: infer I) => unknown ? Omit<I, keyof CommandInput> : never;
@@ -72,7 +76,9 @@ export function orgClient(env: Env, orgId: string, caller: Caller): OrgClient {
     get: (_target, name) => {
       if (typeof name !== "string" || name === "then") return undefined;
       return (args: object) =>
-        call(env, { ...args, ...base() }, (stub, input) => (stub as unknown as Record<string, (input: object) => Promise<CommandResult<unknown>>>)[name]!(input));
+        call(env, { ...args, ...base() }, (stub, input) =>
+          (stub as unknown as Record<string, (input: object) => Promise<CommandResult<unknown>>>)[name]!(input),
+        );
     },
   });
 }

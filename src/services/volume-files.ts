@@ -1,5 +1,14 @@
 import { createDb } from "../db/client";
-import { blobKeysInUse, deleteExpiredUploads, findUpload, listExpiredUploads, listParts, type FileRecord, type PartRecord, type UploadRow } from "../db/volume-file-queries";
+import {
+  blobKeysInUse,
+  deleteExpiredUploads,
+  findUpload,
+  listExpiredUploads,
+  listParts,
+  type FileRecord,
+  type PartRecord,
+  type UploadRow,
+} from "../db/volume-file-queries";
 import { newId } from "../domain/ids";
 import { orgClient } from "./org-client";
 import { AppError } from "../errors";
@@ -106,14 +115,22 @@ export async function putFile(
   input: { volumeId: string; path: string; size: number; expectedSha256: string | null; body: ReadableStream<Uint8Array> | null },
 ): Promise<{ file: FileRecord; created: boolean }> {
   const blobKey = blobKeyFor(input.volumeId);
-  const { upload } = await org(env, actor).reserveFileWrite({ volumeId: input.volumeId, path: input.path, size: input.size, kind: "put", blobKey });
+  const { upload } = await org(env, actor).reserveFileWrite({
+    volumeId: input.volumeId,
+    path: input.path,
+    size: input.size,
+    kind: "put",
+    blobKey,
+  });
   let result: { file: FileRecord; created: boolean; replacedBlobKey: string | null };
   try {
     const hashed = hashedStream(input.body, input.size);
     await env.BLOBS.put(blobKey, hashed.stream).catch((error) => storeFailed(error, hashed, input.size));
     const sha256 = await hashed.sha256();
     if (input.expectedSha256 !== null && input.expectedSha256 !== sha256) {
-      throw new AppError("invalid_request", "Content-Digest does not match the bytes sent.", { details: [{ field: "Content-Digest", message: "sha-256 mismatch" }] });
+      throw new AppError("invalid_request", "Content-Digest does not match the bytes sent.", {
+        details: [{ field: "Content-Digest", message: "sha-256 mismatch" }],
+      });
     }
     result = await org(env, actor).commitFileWrite({ volumeId: input.volumeId, uploadId: upload.id, sha256 });
   } catch (error) {
@@ -133,11 +150,22 @@ export async function deleteFile(env: Env, actor: FileActor, volumeId: string, p
 export type UploadView = Pick<UploadRow, "id" | "path" | "size" | "partSize" | "partCount" | "expiresAt">;
 
 export function uploadView(upload: UploadRow): UploadView {
-  return { id: upload.id, path: upload.path, size: upload.size, partSize: upload.partSize, partCount: upload.partCount, expiresAt: upload.expiresAt };
+  return {
+    id: upload.id,
+    path: upload.path,
+    size: upload.size,
+    partSize: upload.partSize,
+    partCount: upload.partCount,
+    expiresAt: upload.expiresAt,
+  };
 }
 
 /** `POST …/uploads`: an R2 multipart upload, then its reservation in the org object (aborted if refused). */
-export async function createUpload(env: Env, actor: FileActor, input: { volumeId: string; path: string; size: number }): Promise<UploadView> {
+export async function createUpload(
+  env: Env,
+  actor: FileActor,
+  input: { volumeId: string; path: string; size: number },
+): Promise<UploadView> {
   const blobKey = blobKeyFor(input.volumeId);
   const multipart = await env.BLOBS.createMultipartUpload(blobKey);
   try {
@@ -184,7 +212,8 @@ async function hashObject(env: Env, key: string): Promise<string> {
  */
 export async function completeUpload(env: Env, actor: FileActor, upload: UploadRow): Promise<FileRecord> {
   const parts = await listParts(createDb(env.DB), upload.id);
-  if (parts.length !== upload.partCount) throw new AppError("conflict", `${upload.partCount - parts.length} of ${upload.partCount} parts are still missing.`);
+  if (parts.length !== upload.partCount)
+    throw new AppError("conflict", `${upload.partCount - parts.length} of ${upload.partCount} parts are still missing.`);
   const multipart = env.BLOBS.resumeMultipartUpload(upload.blobKey, upload.r2UploadId!);
   try {
     await multipart.complete(parts.map((part) => ({ partNumber: part.n, etag: part.etag })));
@@ -224,7 +253,8 @@ export async function deleteVolumeBlobs(env: Env, volumeId: string, multiparts: 
 /** The upload of `volumeId` still taking parts at `now`, as the part and complete routes need it. */
 export async function findLiveUpload(env: Env, volumeId: string, uploadId: string, now: number): Promise<UploadRow> {
   const upload = await findUpload(createDb(env.DB), volumeId, uploadId);
-  if (!upload || upload.kind !== "multipart" || Date.parse(upload.expiresAt) <= now) throw new AppError("not_found", "There is no such upload (or it expired).");
+  if (upload?.kind !== "multipart" || Date.parse(upload.expiresAt) <= now)
+    throw new AppError("not_found", "There is no such upload (or it expired).");
   return upload;
 }
 

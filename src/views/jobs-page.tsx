@@ -25,16 +25,29 @@ function CancelButton({ job, back }: { job: JobRecord; back: string }) {
   );
 }
 
-const mayCancel = (job: JobRecord, viewerId: string) => job.submitterId === viewerId && (job.state === "queued" || (job.state === "running" && !job.cancelRequested));
+const mayCancel = (job: JobRecord, viewerId: string) =>
+  job.submitterId === viewerId && (job.state === "queued" || (job.state === "running" && !job.cancelRequested));
 
-export function JobsPage({ jobs, viewerId, usernames, olderHref }: { jobs: JobRecord[]; viewerId: string; usernames: Map<string, string>; olderHref: string | null }) {
+export function JobsPage({
+  jobs,
+  viewerId,
+  usernames,
+  olderHref,
+}: {
+  jobs: JobRecord[];
+  viewerId: string;
+  usernames: Map<string, string>;
+  olderHref: string | null;
+}) {
   return (
     <>
       <h1>Jobs</h1>
       <section class="card" aria-labelledby="jobs-heading">
         <h2 id="jobs-heading">The organization's jobs, newest first</h2>
         {jobs.length === 0 ? (
-          <p class="muted">No jobs yet. Queue one with <code>cohort run</code>.</p>
+          <p class="muted">
+            No jobs yet. Queue one with <code>cohort run</code>.
+          </p>
         ) : (
           <DataTable columns={["Job", "Command", "State", "Submitted by", "Queued"]}>
             {jobs.map((job) => (
@@ -46,7 +59,9 @@ export function JobsPage({ jobs, viewerId, usernames, olderHref }: { jobs: JobRe
                   {argvText(job.command)}
                 </td>
                 <td data-label="State">{stateText(job)}</td>
-                <td data-label="Submitted by">{job.submitterId === viewerId ? "you" : (usernames.get(job.submitterId) ?? "a former member")}</td>
+                <td data-label="Submitted by">
+                  {job.submitterId === viewerId ? "you" : (usernames.get(job.submitterId) ?? "a former member")}
+                </td>
                 <td data-label="Queued">
                   <Time iso={job.createdAt} />
                 </td>

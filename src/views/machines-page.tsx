@@ -12,7 +12,15 @@ export interface MachineView {
   lastSeenAt: string | null;
 }
 
-export function MachinesPage({ machines, form, created }: { machines: MachineView[]; form: FormState; created?: { name: string; agentToken: string } | undefined }) {
+export function MachinesPage({
+  machines,
+  form,
+  created,
+}: {
+  machines: MachineView[];
+  form: FormState;
+  created?: { name: string; agentToken: string } | undefined;
+}) {
   return (
     <>
       <h1>Machines</h1>
@@ -31,23 +39,23 @@ export function MachinesPage({ machines, form, created }: { machines: MachineVie
           <p class="muted">You have not registered a machine yet.</p>
         ) : (
           <DataTable columns={["Name", "Hostname", "GPUs", "Shared", "Registered", "Last seen"]}>
-                {machines.map((machine) => (
-                  <tr>
-                    <td data-label="Name">{machine.name}</td>
-                    <td data-label="Hostname" class="mono">
-                      {machine.hostname || <span class="muted">—</span>}
-                    </td>
-                    <td data-label="GPUs">{machine.gpus}</td>
-                    <td data-label="Shared">{machine.shared ? "Yes" : "No"}</td>
-                    <td data-label="Registered">
-                      <Time iso={machine.createdAt} />
-                    </td>
-                    <td data-label="Last seen">{machine.lastSeenAt ? <Time iso={machine.lastSeenAt} /> : <span class="muted">never</span>}</td>
-                    <td class="actions">
-                      <DeleteButton action={`/machines/${encodeURIComponent(machine.id)}/delete`} name={machine.name} />
-                    </td>
-                  </tr>
-                ))}
+            {machines.map((machine) => (
+              <tr>
+                <td data-label="Name">{machine.name}</td>
+                <td data-label="Hostname" class="mono">
+                  {machine.hostname || <span class="muted">—</span>}
+                </td>
+                <td data-label="GPUs">{machine.gpus}</td>
+                <td data-label="Shared">{machine.shared ? "Yes" : "No"}</td>
+                <td data-label="Registered">
+                  <Time iso={machine.createdAt} />
+                </td>
+                <td data-label="Last seen">{machine.lastSeenAt ? <Time iso={machine.lastSeenAt} /> : <span class="muted">never</span>}</td>
+                <td class="actions">
+                  <DeleteButton action={`/machines/${encodeURIComponent(machine.id)}/delete`} name={machine.name} />
+                </td>
+              </tr>
+            ))}
           </DataTable>
         )}
       </section>

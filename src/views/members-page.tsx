@@ -74,10 +74,12 @@ function MemberRow({ member }: { member: MemberRowView }) {
         <span class="person-name">{member.name}</span> <span class="muted">@{member.username}</span>
       </td>
       <td data-label="Role">{ROLE_LABELS[member.role]}</td>
-      <td data-label="Machines">{member.machines.length === 0 ? <span class="muted">None</span> : member.machines.map((machine) => machine.name).join(", ")}</td>
+      <td data-label="Machines">
+        {member.machines.length === 0 ? <span class="muted">None</span> : member.machines.map((machine) => machine.name).join(", ")}
+      </td>
       <td class="actions">
-        {actions.promote ? <RoleForm member={member} role="admin" label="Promote" /> : null}
-        {actions.demote ? <RoleForm member={member} role="user" label="Demote" /> : null}
+        {actions.promote ? <RoleForm member={member} to="admin" label="Promote" /> : null}
+        {actions.demote ? <RoleForm member={member} to="user" label="Demote" /> : null}
         {actions.transfer ? (
           <form method="get" action="/members/transfer" class="transfer-form">
             <input type="hidden" name="userId" value={member.userId} />
@@ -98,10 +100,10 @@ function MemberRow({ member }: { member: MemberRowView }) {
   );
 }
 
-function RoleForm({ member, role, label }: { member: MemberRowView; role: "admin" | "user"; label: string }) {
+function RoleForm({ member, to, label }: { member: MemberRowView; to: "admin" | "user"; label: string }) {
   return (
     <form method="post" action={`/members/${encodeURIComponent(member.userId)}/role`}>
-      <input type="hidden" name="role" value={role} />
+      <input type="hidden" name="role" value={to} />
       <button type="submit" class="button-secondary">
         {label}
         <HiddenText> {member.username}</HiddenText>
@@ -151,8 +153,24 @@ function CodesSection({ codes }: { codes: CodesView }) {
       <form method="post" action="/members/codes.csv" class="bulk-form" novalidate>
         <h3>Many at once</h3>
         <FormMessage form={codes.bulk} />
-        <Field form={codes.bulk} name="count" label="How many" type="number" min={1} max={50} inputMode="numeric" required hint="1 to 50 join codes, as a CSV file" />
-        <Field form={codes.bulk} name="labels" label="Labels" multiline hint="Optional: one per line (a student's name or number), one per code in order" />
+        <Field
+          form={codes.bulk}
+          name="count"
+          label="How many"
+          type="number"
+          min={1}
+          max={50}
+          inputMode="numeric"
+          required
+          hint="1 to 50 join codes, as a CSV file"
+        />
+        <Field
+          form={codes.bulk}
+          name="labels"
+          label="Labels"
+          multiline
+          hint="Optional: one per line (a student's name or number), one per code in order"
+        />
         <button type="submit" class="button-secondary">
           Download codes
         </button>
@@ -162,24 +180,24 @@ function CodesSection({ codes }: { codes: CodesView }) {
         <p class="muted">No unused codes.</p>
       ) : (
         <DataTable columns={["Code", "Role", "Label", "Created by", "Expires"]}>
-              {codes.live.map((code) => (
-                <tr>
-                  <CodeCells code={code} />
-                  <td data-label="Created by">@{code.createdByUsername}</td>
-                  <td data-label="Expires">
-                    <Time iso={code.expiresAt} />
-                  </td>
-                  <td class="actions">
-                    {code.canRevoke ? (
-                      <form method="post" action={`/members/codes/${encodeURIComponent(code.id)}/revoke`}>
-                        <button type="submit" class="button-danger">
-                          Revoke<HiddenText> code {code.hint}</HiddenText>
-                        </button>
-                      </form>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
+          {codes.live.map((code) => (
+            <tr>
+              <CodeCells code={code} />
+              <td data-label="Created by">@{code.createdByUsername}</td>
+              <td data-label="Expires">
+                <Time iso={code.expiresAt} />
+              </td>
+              <td class="actions">
+                {code.canRevoke ? (
+                  <form method="post" action={`/members/codes/${encodeURIComponent(code.id)}/revoke`}>
+                    <button type="submit" class="button-danger">
+                      Revoke<HiddenText> code {code.hint}</HiddenText>
+                    </button>
+                  </form>
+                ) : null}
+              </td>
+            </tr>
+          ))}
         </DataTable>
       )}
       <h3 id="redeemed-codes">Recently redeemed</h3>

@@ -34,7 +34,10 @@ function ArchiveCell({ project, orgId }: { project: ProjectView; orgId: string }
         sha256 {project.archive.sha256.slice(0, 12)}…
       </span>
       <br />
-      <a href={`/api/orgs/${encodeURIComponent(orgId)}/projects/${encodeURIComponent(project.id)}/archive`} download={`${project.name}.tar.gz`}>
+      <a
+        href={`/api/orgs/${encodeURIComponent(orgId)}/projects/${encodeURIComponent(project.id)}/archive`}
+        download={`${project.name}.tar.gz`}
+      >
         Download<HiddenText> {project.name}</HiddenText>
       </a>
     </>
@@ -57,7 +60,17 @@ function UploadForm({ project }: { project: ProjectView }) {
   );
 }
 
-export function ProjectsPage({ projects, orgId, viewerId, form }: { projects: ProjectView[]; orgId: string; viewerId: string; form: FormState }) {
+export function ProjectsPage({
+  projects,
+  orgId,
+  viewerId,
+  form,
+}: {
+  projects: ProjectView[];
+  orgId: string;
+  viewerId: string;
+  form: FormState;
+}) {
   return (
     <>
       <h1>Projects</h1>

@@ -1,6 +1,14 @@
 import { Field, FormMessage, type FormState } from "./components/field";
 
-export function SettingsPage({ profile, canEdit, leave }: { profile: FormState; canEdit: boolean; leave: { allowed: boolean; reason?: string | undefined } }) {
+export function SettingsPage({
+  profile,
+  canEdit,
+  leave,
+}: {
+  profile: FormState;
+  canEdit: boolean;
+  leave: { allowed: boolean; reason?: string | undefined };
+}) {
   return (
     <>
       <h1>Settings</h1>
@@ -19,11 +27,27 @@ export function SettingsPage({ profile, canEdit, leave }: { profile: FormState; 
         <form method="post" action="/settings" novalidate>
           <FormMessage form={profile} />
           <Field form={profile} name="name" label="Name" required readOnly={!canEdit} maxLength={100} />
-          <Field form={profile} name="website" label="Website" type="url" inputMode="url" readOnly={!canEdit} hint="An address starting with https:// or http://" />
+          <Field
+            form={profile}
+            name="website"
+            label="Website"
+            type="url"
+            inputMode="url"
+            readOnly={!canEdit}
+            hint="An address starting with https:// or http://"
+          />
           <Field form={profile} name="location" label="Location" readOnly={!canEdit} maxLength={100} />
           <Field form={profile} name="sector" label="Sector" readOnly={!canEdit} maxLength={100} />
           <Field form={profile} name="universityName" label="University name" readOnly={!canEdit} maxLength={100} />
-          <Field form={profile} name="description" label="Description" multiline readOnly={!canEdit} maxLength={500} hint="Up to 500 characters" />
+          <Field
+            form={profile}
+            name="description"
+            label="Description"
+            multiline
+            readOnly={!canEdit}
+            maxLength={500}
+            hint="Up to 500 characters"
+          />
           {canEdit ? <button type="submit">Save</button> : null}
         </form>
       </section>

@@ -42,7 +42,15 @@ export function SetupPage({
           <h2 id="join-heading">Join an organization</h2>
           <form method="post" action="/setup/join" novalidate>
             <FormMessage form={join} />
-            <Field form={join} name="code" label="Join code" autocomplete="off" inputMode="numeric" required hint="8 digits, like 1234-5678" />
+            <Field
+              form={join}
+              name="code"
+              label="Join code"
+              autocomplete="off"
+              inputMode="numeric"
+              required
+              hint="8 digits, like 1234-5678"
+            />
             {challenge ? <HumanCheck siteKey={challenge.siteKey} /> : null}
             <button type="submit">Join</button>
           </form>

@@ -9,7 +9,15 @@ export function SignUpPage({ form }: { form: FormState }) {
         <Field form={form} name="name" label="Name" autocomplete="name" required maxLength={100} />
         <Field form={form} name="username" label="Username" autocomplete="username" required hint="3–32 characters: a–z, 0–9, _ and -" />
         <Field form={form} name="email" label="Email" type="email" autocomplete="email" required />
-        <Field form={form} name="password" label="Password" type="password" autocomplete="new-password" required hint="8 to 128 characters" />
+        <Field
+          form={form}
+          name="password"
+          label="Password"
+          type="password"
+          autocomplete="new-password"
+          required
+          hint="8 to 128 characters"
+        />
         <button type="submit">Sign up</button>
       </form>
       <p>

@@ -12,7 +12,8 @@ export function TransferPage({ orgName, target, form }: { orgName: string; targe
     <section class="card" id="transfer-confirmation" aria-labelledby="transfer-heading">
       <h1 id="transfer-heading">Transfer ownership to {target.name}</h1>
       <p>
-        <strong>{target.name}</strong> (@{target.username}) becomes the Owner of {orgName}, and you become an Admin. Only the new Owner can undo this.
+        <strong>{target.name}</strong> (@{target.username}) becomes the Owner of {orgName}, and you become an Admin. Only the new Owner can
+        undo this.
       </p>
       <form method="post" action="/members/transfer" novalidate>
         <input type="hidden" name="userId" value={target.userId} />

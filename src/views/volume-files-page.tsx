@@ -81,8 +81,21 @@ export function VolumeFilesPage(props: {
         <h2 id="upload-heading">Upload a file</h2>
         <form method="post" action={`${base}/files`} enctype="multipart/form-data" novalidate>
           <FormMessage form={form} />
-          <Field form={form} name="file" label="File" type="file" required hint={`Up to ${formatBytes(props.maxUploadBytes)} here; the CLI uploads larger files.`} />
-          <Field form={form} name="path" label="Path" maxLength={1024} hint="Optional: where in the volume, e.g. data/train.csv. Empty: the file's name." />
+          <Field
+            form={form}
+            name="file"
+            label="File"
+            type="file"
+            required
+            hint={`Up to ${formatBytes(props.maxUploadBytes)} here; the CLI uploads larger files.`}
+          />
+          <Field
+            form={form}
+            name="path"
+            label="Path"
+            maxLength={1024}
+            hint="Optional: where in the volume, e.g. data/train.csv. Empty: the file's name."
+          />
           <button type="submit">Upload</button>
         </form>
       </section>

@@ -19,20 +19,20 @@ export function VolumesPage({ volumes, form }: { volumes: VolumeView[]; form: Fo
           <p class="muted">You have no volumes yet.</p>
         ) : (
           <DataTable columns={["Name", "Size", "Created"]}>
-                {volumes.map((volume) => (
-                  <tr>
-                    <td data-label="Name">
-                      <a href={`/volumes/${encodeURIComponent(volume.id)}`}>{volume.name}</a>
-                    </td>
-                    <td data-label="Size">{volume.sizeGb} GB</td>
-                    <td data-label="Created">
-                      <Time iso={volume.createdAt} />
-                    </td>
-                    <td class="actions">
-                      <DeleteButton action={`/volumes/${encodeURIComponent(volume.id)}/delete`} name={volume.name} />
-                    </td>
-                  </tr>
-                ))}
+            {volumes.map((volume) => (
+              <tr>
+                <td data-label="Name">
+                  <a href={`/volumes/${encodeURIComponent(volume.id)}`}>{volume.name}</a>
+                </td>
+                <td data-label="Size">{volume.sizeGb} GB</td>
+                <td data-label="Created">
+                  <Time iso={volume.createdAt} />
+                </td>
+                <td class="actions">
+                  <DeleteButton action={`/volumes/${encodeURIComponent(volume.id)}/delete`} name={volume.name} />
+                </td>
+              </tr>
+            ))}
           </DataTable>
         )}
       </section>

@@ -47,7 +47,9 @@ describe("POST /api/auth/sign-in/email", () => {
   it("counts concurrent failures exactly: of 20 wrong tries at once, 10 are checked and 10 refused", async () => {
     const user = await signUp();
     const responses = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => api("/api/auth/sign-in/email", { body: { email: user.email, password: `wrong-${i}-password` } })),
+      Array.from({ length: 20 }, (_, i) =>
+        api("/api/auth/sign-in/email", { body: { email: user.email, password: `wrong-${i}-password` } }),
+      ),
     );
     const statuses = responses.map((response) => response.status).sort();
     expect(statuses.filter((status) => status === 401)).toHaveLength(10);

@@ -26,7 +26,11 @@ describe("the agent's process runner", () => {
     writeFileSync(join(cwd, "hello.txt"), "from the archive");
     const lines: Line[] = [];
     const result = await runProcess(
-      job(["/bin/sh", "-c", 'cat hello.txt; echo; echo "$GREETING $COHORT_VOLUMES"; echo oops >&2; echo out > "$COHORT_VOLUMES/result"; exit 3']),
+      job([
+        "/bin/sh",
+        "-c",
+        'cat hello.txt; echo; echo "$GREETING $COHORT_VOLUMES"; echo oops >&2; echo out > "$COHORT_VOLUMES/result"; exit 3',
+      ]),
       { GREETING: "hi" },
       cwd,
       cwd,
@@ -48,7 +52,14 @@ describe("the agent's process runner", () => {
     process.env.COHORT_TOKEN = "secret-of-the-cli";
     const lines: Line[] = [];
     try {
-      await runProcess(job(["/bin/sh", "-c", 'echo "[$COHORT_TOKEN]"']), {}, dir(), dir(), (stream, text) => lines.push({ stream, text }), hooks());
+      await runProcess(
+        job(["/bin/sh", "-c", 'echo "[$COHORT_TOKEN]"']),
+        {},
+        dir(),
+        dir(),
+        (stream, text) => lines.push({ stream, text }),
+        hooks(),
+      );
     } finally {
       delete process.env.COHORT_TOKEN;
     }
@@ -63,7 +74,15 @@ describe("the agent's process runner", () => {
   });
 
   it("stops the process with SIGTERM when the heartbeat says cancel", async () => {
-    const result = await runProcess(job(["/bin/sh", "-c", "sleep 30"]), {}, dir(), dir(), () => {}, hooks(() => ({ cancelRequested: true })), { heartbeatMs: 50 });
+    const result = await runProcess(
+      job(["/bin/sh", "-c", "sleep 30"]),
+      {},
+      dir(),
+      dir(),
+      () => {},
+      hooks(() => ({ cancelRequested: true })),
+      { heartbeatMs: 50 },
+    );
     expect(result).toMatchObject({ exitCode: null, timedOut: false });
   });
 

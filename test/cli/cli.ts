@@ -25,9 +25,16 @@ export function cliEnv(home: string, extra: Record<string, string> = {}): NodeJS
 }
 
 /** Runs `cohort ...args` with piped stdio (so stdout is not a TTY), optional stdin. */
-export function cohort(args: string[], options: { home: string; env?: Record<string, string>; input?: string; cwd?: string }): Promise<Run> {
+export function cohort(
+  args: string[],
+  options: { home: string; env?: Record<string, string>; input?: string; cwd?: string },
+): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(SYSTEM_NODE, [COHORT, ...args], { env: cliEnv(options.home, options.env), cwd: options.cwd ?? options.home, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(SYSTEM_NODE, [COHORT, ...args], {
+      env: cliEnv(options.home, options.env),
+      cwd: options.cwd ?? options.home,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));
@@ -61,7 +68,10 @@ export async function signUp(baseURL: string, label: string): Promise<Person> {
     body: JSON.stringify({ email, password: "correct horse battery", name, username }),
   });
   if (!signUpResponse.ok) throw new Error(`sign-up: ${signUpResponse.status} ${await signUpResponse.text()}`);
-  const cookie = signUpResponse.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const cookie = signUpResponse.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   const tokenResponse = await fetch(`${baseURL}/api/tokens`, {
     method: "POST",
     headers: { "Content-Type": "application/json", Origin: baseURL, Cookie: cookie },

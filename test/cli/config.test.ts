@@ -35,7 +35,10 @@ describe("where the CLI connects and as whom", () => {
 
   it("takes --url over COHORT_URL, and --token over COHORT_TOKEN", async () => {
     const home = newHome();
-    const run = await cohort(["whoami", "--url", b.url, "--token", "flag-token"], { home, env: { COHORT_URL: a.url, COHORT_TOKEN: "env-token" } });
+    const run = await cohort(["whoami", "--url", b.url, "--token", "flag-token"], {
+      home,
+      env: { COHORT_URL: a.url, COHORT_TOKEN: "env-token" },
+    });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("from-b");
     expect(a.seen).toHaveLength(0);
@@ -73,7 +76,10 @@ describe("where the CLI connects and as whom", () => {
 
   it("falls back to http://127.0.0.1:8787 and finds its directory as the contract orders", () => {
     const home = newHome();
-    expect(resolveConnection({}, { COHORT_CONFIG_DIR: join(home, "none") })).toMatchObject({ url: "http://127.0.0.1:8787", token: undefined });
+    expect(resolveConnection({}, { COHORT_CONFIG_DIR: join(home, "none") })).toMatchObject({
+      url: "http://127.0.0.1:8787",
+      token: undefined,
+    });
     expect(configDir({ COHORT_CONFIG_DIR: "/x/c", XDG_CONFIG_HOME: "/x/xdg", HOME: "/x/h" })).toBe("/x/c");
     expect(configDir({ XDG_CONFIG_HOME: "/x/xdg" })).toBe("/x/xdg/cohort");
   });
@@ -81,7 +87,11 @@ describe("where the CLI connects and as whom", () => {
   it("uses $XDG_CONFIG_HOME/cohort when COHORT_CONFIG_DIR is not set", async () => {
     const home = newHome();
     const xdg = join(home, "xdg");
-    const run = await cohort(["login", "--with-token", "--url", b.url], { home, input: "t\n", env: { COHORT_CONFIG_DIR: "", XDG_CONFIG_HOME: xdg } });
+    const run = await cohort(["login", "--with-token", "--url", b.url], {
+      home,
+      input: "t\n",
+      env: { COHORT_CONFIG_DIR: "", XDG_CONFIG_HOME: xdg },
+    });
     expect(run.code).toBe(0);
     expect(JSON.parse(readFileSync(join(xdg, "cohort", "login.json"), "utf8")).url).toBe(b.url);
   });
@@ -102,7 +112,12 @@ describe("cohort login --with-token against the real API", () => {
     const dir = join(person.home, "config");
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     expect(statSync(join(dir, "login.json")).mode & 0o777).toBe(0o600);
-    expect(JSON.parse(readFileSync(join(dir, "login.json"), "utf8"))).toEqual({ url: baseURL, token: person.token, tokenId: null, username: person.username });
+    expect(JSON.parse(readFileSync(join(dir, "login.json"), "utf8"))).toEqual({
+      url: baseURL,
+      token: person.token,
+      tokenId: null,
+      username: person.username,
+    });
   });
 
   it("tightens a config directory that was made too open", async () => {
@@ -157,7 +172,9 @@ describe("cohort login --with-token against the real API", () => {
     });
     const { id, token } = (await created.json()) as { id: string; token: string };
     mkdirSync(join(home, "config"), { mode: 0o700 });
-    writeFileSync(join(home, "config", "login.json"), JSON.stringify({ url: baseURL, token, tokenId: id, username: person.username }), { mode: 0o600 });
+    writeFileSync(join(home, "config", "login.json"), JSON.stringify({ url: baseURL, token, tokenId: id, username: person.username }), {
+      mode: 0o600,
+    });
     expect((await cohort(["logout"], { home })).code).toBe(0);
     const after = await fetch(`${baseURL}/api/me`, { headers: { Authorization: `Bearer ${token}` } });
     expect(after.status).toBe(401);
@@ -167,7 +184,12 @@ describe("cohort login --with-token against the real API", () => {
 describe("exit codes", () => {
   it("ends wrong usage with 2", async () => {
     const home = newHome();
-    for (const args of [["no-such-command"], ["members", "promote"], ["whoami", "--no-such-flag"], ["codes", "create", "--count", "many", "--token", "t"]]) {
+    for (const args of [
+      ["no-such-command"],
+      ["members", "promote"],
+      ["whoami", "--no-such-flag"],
+      ["codes", "create", "--count", "many", "--token", "t"],
+    ]) {
       const run = await cohort(args, { home });
       expect(run.code, args.join(" ")).toBe(2);
       expect(run.stdout).toBe("");

@@ -7,7 +7,9 @@ import { cliEnv, cohort, COHORT, signUp, SYSTEM_NODE, type Person } from "./cli.
 const baseURL = inject("baseURL");
 
 /** Device login comes with its own branch of work: these run once the server answers it. */
-const hasDeviceLogin = (await fetch(`${baseURL}/api/device/code`, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" })).status === 200;
+const hasDeviceLogin =
+  (await fetch(`${baseURL}/api/device/code`, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" })).status ===
+  200;
 
 /** Starts `cohort login` and answers the user code it prints, and how it ended. */
 function startLogin(home: string) {
@@ -22,7 +24,9 @@ function startLogin(home: string) {
       if (match?.[1]) resolve(match[1]);
     });
   });
-  const ended = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.once("close", (code) => resolve({ code, stdout, stderr })));
+  const ended = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.once("close", (code) => resolve({ code, stdout, stderr })),
+  );
   return { userCode, ended };
 }
 

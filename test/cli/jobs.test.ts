@@ -12,8 +12,13 @@ const baseURL = inject("baseURL");
 async function serverHasJobs(): Promise<boolean> {
   const probe = await signUp(baseURL, "probe");
   const headers = { "Content-Type": "application/json", Authorization: `Bearer ${probe.token}` };
-  const { org } = (await (await fetch(`${baseURL}/api/orgs`, { method: "POST", headers, body: JSON.stringify({ name: "Probe" }) })).json()) as { org: { id: string } };
-  const [projects, jobs] = await Promise.all([fetch(`${baseURL}/api/orgs/${org.id}/projects`, { headers }), fetch(`${baseURL}/api/orgs/${org.id}/jobs`, { headers })]);
+  const { org } = (await (
+    await fetch(`${baseURL}/api/orgs`, { method: "POST", headers, body: JSON.stringify({ name: "Probe" }) })
+  ).json()) as { org: { id: string } };
+  const [projects, jobs] = await Promise.all([
+    fetch(`${baseURL}/api/orgs/${org.id}/projects`, { headers }),
+    fetch(`${baseURL}/api/orgs/${org.id}/jobs`, { headers }),
+  ]);
   const agent = await fetch(`${baseURL}/api/agent/claim`, { method: "POST", headers });
   return projects.status === 200 && jobs.status === 200 && agent.status === 401;
 }
@@ -35,7 +40,10 @@ async function tarEntries(bytes: Buffer): Promise<string[]> {
 
 /** `cohort agent` as a long-running process, with its stderr collected. */
 function startAgent(person: Person, args: string[] = []) {
-  const child: ChildProcess = spawn(SYSTEM_NODE, [COHORT, "agent", ...args], { env: cliEnv(person.home), stdio: ["ignore", "pipe", "pipe"] });
+  const child: ChildProcess = spawn(SYSTEM_NODE, [COHORT, "agent", ...args], {
+    env: cliEnv(person.home),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stderr = "";
   child.stderr?.on("data", (chunk) => (stderr += chunk));
   const exited = new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
@@ -72,13 +80,17 @@ describe.runIf(jobsExist)("projects, jobs and the agent from the command line", 
     await json(owner, ["org", "create", unique("Jobs Lab ")]);
     projectDir = join(mkdtempSync(join(tmpdir(), "cohort-project-")), "demo");
     mkdirSync(join(projectDir, "lib"), { recursive: true });
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell script's own parameter expansion.
     writeFileSync(join(projectDir, "run.sh"), 'echo "$GREETING from $(cat lib/name.txt)"\necho "to stderr" >&2\nexit "${1:-0}"\n');
     writeFileSync(join(projectDir, "lib", "name.txt"), "the archive");
   });
 
   it("pushes a directory as a new project named after it, then replaces its archive", async () => {
     const first = await json(owner, ["projects", "push", projectDir]);
-    expect(first.project).toMatchObject({ name: "demo", archive: { size: expect.any(Number), sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+    expect(first.project).toMatchObject({
+      name: "demo",
+      archive: { size: expect.any(Number), sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    });
     writeFileSync(join(projectDir, "lib", "name.txt"), "the new archive");
     const second = await cohort(["projects", "push", projectDir], { home: owner.home });
     expect(second.code).toBe(0);
@@ -93,7 +105,18 @@ describe.runIf(jobsExist)("projects, jobs and the agent from the command line", 
     const dir = join(mkdtempSync(join(tmpdir(), "cohort-project-")), "ignoring");
     for (const sub of ["src", "build/out", "data", "logs"]) mkdirSync(join(dir, sub), { recursive: true });
     writeFileSync(join(dir, ".cohortignore"), "# build output and secrets\n\nbuild/\n*.log\n!keep.log\n.env\ndata/*.bin\n");
-    for (const file of ["main.py", "src/util.py", "build/out/a.o", "debug.log", "logs/run.log", "keep.log", ".env", "data/big.bin", "data/small.csv"]) writeFileSync(join(dir, file), file);
+    for (const file of [
+      "main.py",
+      "src/util.py",
+      "build/out/a.o",
+      "debug.log",
+      "logs/run.log",
+      "keep.log",
+      ".env",
+      "data/big.bin",
+      "data/small.csv",
+    ])
+      writeFileSync(join(dir, file), file);
     const { project } = await json(owner, ["projects", "push", dir]);
     const { org } = await json(owner, ["org"]);
     const archive = await apiGet(owner, `/api/orgs/${org.id}/projects/${project.id}/archive`);
@@ -148,13 +171,23 @@ describe.runIf(jobsExist)("projects, jobs and the agent from the command line", 
     const { volume } = await json(owner, ["volumes", "create", unique("results-"), "--size-gb", "1"]);
     const dir = join(mkdtempSync(join(tmpdir(), "cohort-project-")), "writer");
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, "write.sh"), 'mkdir -p "$COHORT_VOLUMES/$1/runs"\necho "result of $COHORT_JOB_ID" > "$COHORT_VOLUMES/$1/runs/out.txt"\necho "wrote runs/out.txt"\n');
+    writeFileSync(
+      join(dir, "write.sh"),
+      'mkdir -p "$COHORT_VOLUMES/$1/runs"\necho "result of $COHORT_JOB_ID" > "$COHORT_VOLUMES/$1/runs/out.txt"\necho "wrote runs/out.txt"\n',
+    );
     await json(owner, ["projects", "push", dir]);
-    const id = (await cohort(["run", "--project", "writer", "--volume", volume.name, "--", "sh", "write.sh", volume.name], { home: owner.home })).stdout.trim();
+    const id = (
+      await cohort(["run", "--project", "writer", "--volume", volume.name, "--", "sh", "write.sh", volume.name], { home: owner.home })
+    ).stdout.trim();
 
     const agent = await cohort(["agent", "--once"], { home: owner.home });
     expect(agent.code, agent.stderr).toBe(0);
-    expect((await json(owner, ["jobs", "show", id])).job).toMatchObject({ state: "succeeded", exitCode: 0, volumeIds: [volume.id], finishedAt: expect.any(String) });
+    expect((await json(owner, ["jobs", "show", id])).job).toMatchObject({
+      state: "succeeded",
+      exitCode: 0,
+      volumeIds: [volume.id],
+      finishedAt: expect.any(String),
+    });
     const logs = await cohort(["jobs", "logs", id], { home: owner.home });
     expect(logs.stdout).toContain("wrote runs/out.txt");
     const { org } = await json(owner, ["org"]);
@@ -198,7 +231,9 @@ describe.runIf(jobsExist)("projects, jobs and the agent from the command line", 
   it("on Ctrl-C mid-job stops the job's process and leaves the job to its lease, to be queued again", async () => {
     const marks = mkdtempSync(join(tmpdir(), "cohort-marks-"));
     const pidFile = join(marks, "pid");
-    const id = (await cohort(["run", "--project", "demo", "--", "sh", "-c", `echo $$ > ${pidFile}; exec sleep 30`], { home: owner.home })).stdout.trim();
+    const id = (
+      await cohort(["run", "--project", "demo", "--", "sh", "-c", `echo $$ > ${pidFile}; exec sleep 30`], { home: owner.home })
+    ).stdout.trim();
     const agent = startAgent(owner);
     try {
       const pid = Number(await until("the job's process started", () => existsSync(pidFile) && readFileSync(pidFile, "utf8").trim()));
@@ -207,7 +242,12 @@ describe.runIf(jobsExist)("projects, jobs and the agent from the command line", 
       expect(alive(pid)).toBe(false);
       expect(agent.stderr()).toMatch(/goes back to the queue when its lease runs out/);
       // Not finished by the agent: still its lease's until the server re-queues it (attempt + 1).
-      expect((await json(owner, ["jobs", "show", id])).job).toMatchObject({ state: "running", attempt: 1, exitCode: null, finishedAt: null });
+      expect((await json(owner, ["jobs", "show", id])).job).toMatchObject({
+        state: "running",
+        attempt: 1,
+        exitCode: null,
+        finishedAt: null,
+      });
     } finally {
       agent.child.kill("SIGKILL");
       await cohort(["jobs", "cancel", id], { home: owner.home });

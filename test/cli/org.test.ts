@@ -43,8 +43,22 @@ describe("an organization's life from the command line", () => {
   });
 
   it("edits the profile with `org edit` and shows it with `org`", async () => {
-    const edited = await json(owner, ["org", "edit", "--website", "https://lab.example.edu", "--university", "University of Example", "--description", "We see."]);
-    expect(edited.org).toMatchObject({ name: orgName, website: "https://lab.example.edu", universityName: "University of Example", description: "We see." });
+    const edited = await json(owner, [
+      "org",
+      "edit",
+      "--website",
+      "https://lab.example.edu",
+      "--university",
+      "University of Example",
+      "--description",
+      "We see.",
+    ]);
+    expect(edited.org).toMatchObject({
+      name: orgName,
+      website: "https://lab.example.edu",
+      universityName: "University of Example",
+      description: "We see.",
+    });
     const shown = await cohort(["org"], { home: owner.home });
     expect(shown.code).toBe(0);
     expect(shown.stdout).toContain("University: University of Example");
@@ -67,7 +81,10 @@ describe("an organization's life from the command line", () => {
   it("lists members as tab-separated rows when piped", async () => {
     const run = await cohort(["members"], { home: owner.home });
     expect(run.code).toBe(0);
-    const rows = run.stdout.replace(/\n$/, "").split("\n").map((line) => line.split("\t"));
+    const rows = run.stdout
+      .replace(/\n$/, "")
+      .split("\n")
+      .map((line) => line.split("\t"));
     expect(rows).toEqual(
       expect.arrayContaining([
         [owner.username, owner.name, "owner", ""],
@@ -138,7 +155,9 @@ describe("an organization's life from the command line", () => {
     expect(refused.code).toBe(1);
 
     const redeemed = await json(owner, ["codes", "list", "--redeemed"]);
-    expect(redeemed.codes).toEqual(expect.arrayContaining([expect.objectContaining({ redeemedBy: expect.objectContaining({ username: student.username }) })]));
+    expect(redeemed.codes).toEqual(
+      expect.arrayContaining([expect.objectContaining({ redeemedBy: expect.objectContaining({ username: student.username }) })]),
+    );
   });
 
   it("shows the audit log with --limit", async () => {
@@ -180,10 +199,14 @@ describe("cohort transfer", () => {
 
   it("transfers with --confirm-org and --confirm-username", async () => {
     const { owner, admin, orgName } = await orgWithAdmin();
-    const mismatch = await cohort(["transfer", admin.username, "--confirm-org", "wrong", "--confirm-username", admin.username], { home: owner.home });
+    const mismatch = await cohort(["transfer", admin.username, "--confirm-org", "wrong", "--confirm-username", admin.username], {
+      home: owner.home,
+    });
     expect(mismatch.code).toBe(1);
     expect((await cohort(["whoami"], { home: owner.home })).stdout).toContain("· owner");
-    const run = await cohort(["transfer", admin.username, "--confirm-org", orgName, "--confirm-username", admin.username], { home: owner.home });
+    const run = await cohort(["transfer", admin.username, "--confirm-org", orgName, "--confirm-username", admin.username], {
+      home: owner.home,
+    });
     expect(run.code).toBe(0);
     expect((await cohort(["whoami"], { home: owner.home })).stdout.trim()).toBe(`${owner.username} · ${orgName} · admin`);
     expect((await cohort(["whoami"], { home: admin.home })).stdout.trim()).toBe(`${admin.username} · ${orgName} · owner`);

@@ -12,8 +12,14 @@ const baseURL = inject("baseURL");
 async function serverHasAgents(): Promise<boolean> {
   const probe = await signUp(baseURL, "probe");
   const headers = { "Content-Type": "application/json", Authorization: `Bearer ${probe.token}` };
-  const { org } = (await (await fetch(`${baseURL}/api/orgs`, { method: "POST", headers, body: JSON.stringify({ name: "Probe" }) })).json()) as { org: { id: string } };
-  const response = await fetch(`${baseURL}/api/orgs/${org.id}/machines`, { method: "POST", headers, body: JSON.stringify({ name: "probe", shared: true }) });
+  const { org } = (await (
+    await fetch(`${baseURL}/api/orgs`, { method: "POST", headers, body: JSON.stringify({ name: "Probe" }) })
+  ).json()) as { org: { id: string } };
+  const response = await fetch(`${baseURL}/api/orgs/${org.id}/machines`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ name: "probe", shared: true }),
+  });
   return response.status === 201 && typeof ((await response.json()) as { agentToken?: unknown }).agentToken === "string";
 }
 const agents = await serverHasAgents();
@@ -55,7 +61,9 @@ describe("machines and volumes from the command line", () => {
   });
 
   it.runIf(agents)("registers a machine, keeps its agent token 0600 in the config directory, and never prints it", async () => {
-    const run = await cohort(["machines", "register", "gpu-box", "--hostname", "gpu1.lab", "--gpus", "4", "--shared"], { home: member.home });
+    const run = await cohort(["machines", "register", "gpu-box", "--hostname", "gpu1.lab", "--gpus", "4", "--shared"], {
+      home: member.home,
+    });
     expect(run.code).toBe(0);
     const dir = join(member.home, "config", "machines");
     expect(statSync(dir).mode & 0o777).toBe(0o700);

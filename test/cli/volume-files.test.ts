@@ -12,8 +12,12 @@ const baseURL = inject("baseURL");
 async function serverHasFiles(): Promise<boolean> {
   const probe = await signUp(baseURL, "probe");
   const headers = { "Content-Type": "application/json", Authorization: `Bearer ${probe.token}` };
-  const { org } = (await (await fetch(`${baseURL}/api/orgs`, { method: "POST", headers, body: JSON.stringify({ name: "Probe" }) })).json()) as { org: { id: string } };
-  const { volume } = (await (await fetch(`${baseURL}/api/orgs/${org.id}/volumes`, { method: "POST", headers, body: JSON.stringify({ name: "p", sizeGb: 1 }) })).json()) as { volume: { id: string } };
+  const { org } = (await (
+    await fetch(`${baseURL}/api/orgs`, { method: "POST", headers, body: JSON.stringify({ name: "Probe" }) })
+  ).json()) as { org: { id: string } };
+  const { volume } = (await (
+    await fetch(`${baseURL}/api/orgs/${org.id}/volumes`, { method: "POST", headers, body: JSON.stringify({ name: "p", sizeGb: 1 }) })
+  ).json()) as { volume: { id: string } };
   return (await fetch(`${baseURL}/api/orgs/${org.id}/volumes/${volume.id}/files`, { headers })).status === 200;
 }
 const filesExist = await serverHasFiles();
@@ -78,7 +82,10 @@ describe.runIf(filesExist)("volume files from the command line", () => {
     const expected = sha256(readFileSync(local));
 
     // Stopped once the server holds a few parts, as a crash or Ctrl-C would.
-    const child = spawn(SYSTEM_NODE, [COHORT, "volumes", "put", "data", local, "big.bin"], { env: cliEnv(owner.home), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(SYSTEM_NODE, [COHORT, "volumes", "put", "data", local, "big.bin"], {
+      env: cliEnv(owner.home),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let firstStderr = "";
     child.stderr.on("data", (chunk) => (firstStderr += chunk));
     let exited = false;
@@ -98,7 +105,9 @@ describe.runIf(filesExist)("volume files from the command line", () => {
       })();
       if (!state) continue;
       const { uploadId } = JSON.parse(readFileSync(join(uploads, state), "utf8"));
-      const answer = await fetch(`${baseURL}/api/orgs/${org.id}/volumes/${volumeId}/uploads/${uploadId}`, { headers: { Authorization: `Bearer ${owner.token}` } });
+      const answer = await fetch(`${baseURL}/api/orgs/${org.id}/volumes/${volumeId}/uploads/${uploadId}`, {
+        headers: { Authorization: `Bearer ${owner.token}` },
+      });
       parts = ((await answer.json()) as { parts: unknown[] }).parts.length;
     }
     child.kill("SIGKILL");

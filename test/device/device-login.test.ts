@@ -9,7 +9,6 @@ import { frozenClock, restoreClockAfterEach } from "../support/clock";
 
 restoreClockAfterEach();
 
-
 describe("POST /api/device/code", () => {
   it("answers the codes, the verification URIs of the app's own origin, expiresIn 600 and interval 5", async () => {
     const grant = await startLogin("cohort CLI on laptop");
@@ -23,7 +22,7 @@ describe("POST /api/device/code", () => {
     });
   });
 
-  it("accepts no body at all, and names the token \"Device login\" then", async () => {
+  it('accepts no body at all, and names the token "Device login" then', async () => {
     const response = await api("/api/device/code", { method: "POST" });
     expect(response.status).toBe(200);
     const user = await signUp();
@@ -99,7 +98,11 @@ describe("POST /api/device/token", () => {
     advance(5_000);
     const response = await poll(grant.deviceCode);
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ token: expect.stringMatching(/^coh_[0-9a-z]{32}$/), tokenId: expect.any(String), user: { id: user.id, username: user.username } });
+    expect(response.body).toEqual({
+      token: expect.stringMatching(/^coh_[0-9a-z]{32}$/),
+      tokenId: expect.any(String),
+      user: { id: user.id, username: user.username },
+    });
     advance(5_000);
     const again = await poll(grant.deviceCode);
     expect(again.status).toBe(400);
@@ -116,7 +119,10 @@ describe("POST /api/device/token", () => {
     expect(me.status).toBe(200);
     expect(me.body.user.id).toBe(user.id);
     const list = await api("/api/tokens", { as: user.cookie });
-    expect(list.body.tokens.find((token: { id: string }) => token.id === body.tokenId)).toMatchObject({ name: "cohort CLI on laptop", createdAt: expect.any(String) });
+    expect(list.body.tokens.find((token: { id: string }) => token.id === body.tokenId)).toMatchObject({
+      name: "cohort CLI on laptop",
+      createdAt: expect.any(String),
+    });
     expect((await api(`/api/tokens/${body.tokenId}`, { method: "DELETE", as: user.cookie })).status).toBe(204);
     expect((await api("/api/me", { as: credential })).status).toBe(401);
   });
@@ -147,10 +153,16 @@ describe("POST /api/device/token", () => {
     const { mintDeviceToken } = await import("../../src/db/device-login-queries");
     const { createDb } = await import("../../src/db/client");
     const db = createDb(env.DB);
-    const row = await env.DB.prepare("SELECT id FROM device_authorization WHERE client_name = 'a' AND user_id = ?").bind(user.id).first<{ id: string }>();
+    const row = await env.DB.prepare("SELECT id FROM device_authorization WHERE client_name = 'a' AND user_id = ?")
+      .bind(user.id)
+      .first<{ id: string }>();
     const mints = await Promise.all(
       [1, 2, 3, 4].map((n) =>
-        mintDeviceToken(db, { id: row!.id, token: { id: `race-${n}-${row!.id}`, name: "a", tokenHash: `hash-${n}-${row!.id}`, createdAt: new Date() }, now: new Date(clock.now()) }),
+        mintDeviceToken(db, {
+          id: row!.id,
+          token: { id: `race-${n}-${row!.id}`, name: "a", tokenHash: `hash-${n}-${row!.id}`, createdAt: new Date() },
+          now: new Date(clock.now()),
+        }),
       ),
     );
     expect(mints.filter((owner) => owner !== null)).toHaveLength(1);

@@ -14,16 +14,21 @@ describe("/device", () => {
     const user = await signUp();
     const form = await page(response.location!);
     expect(form.html).toContain(`name="next" value="/device?code=${grant.userCode}"`);
-    const signedIn = await page("/sign-in", { form: { email: user.email, password: user.password, next: `/device?code=${grant.userCode}` } });
+    const signedIn = await page("/sign-in", {
+      form: { email: user.email, password: user.password, next: `/device?code=${grant.userCode}` },
+    });
     expect(signedIn.status).toBe(303);
     expect(signedIn.location).toBe(`/device?code=${grant.userCode}`);
   });
 
-  it.each(["//evil.example/x", "https://evil.example/", "/\\evil.example"])("never sends a person elsewhere after sign-in (next=%s)", async (next) => {
-    const user = await signUp();
-    const signedIn = await page("/sign-in", { form: { email: user.email, password: user.password, next } });
-    expect(signedIn.location).toBe("/");
-  });
+  it.each(["//evil.example/x", "https://evil.example/", "/\\evil.example"])(
+    "never sends a person elsewhere after sign-in (next=%s)",
+    async (next) => {
+      const user = await signUp();
+      const signedIn = await page("/sign-in", { form: { email: user.email, password: user.password, next } });
+      expect(signedIn.location).toBe("/");
+    },
+  );
 
   it("shows a field labelled Code and the buttons Approve and Deny, to a user in no org (no /setup detour)", async () => {
     const user = await signUp();
@@ -38,7 +43,7 @@ describe("/device", () => {
     const grant = await startLogin("cohort CLI on laptop");
     const response = await page(`/device?code=${grant.userCode}`, { cookie: org.owner.cookie.cookie });
     expect(response.status).toBe(200);
-    expect(response.html).toContain("“cohort CLI on laptop” asked to sign in as <strong>" + org.owner.username + "</strong> at <time");
+    expect(response.html).toContain(`“cohort CLI on laptop” asked to sign in as <strong>${org.owner.username}</strong> at <time`);
     expect(response.html).toContain(`value="${grant.userCode}"`);
     // A member sees their org in the header, as on every page.
     expect(response.html).toContain(org.name);
@@ -54,7 +59,10 @@ describe("/device", () => {
   it("approves with the Approve button and redirects with a message; the client then gets its token", async () => {
     const user = await signUp();
     const grant = await startLogin("cohort CLI on laptop");
-    const response = await page("/device", { cookie: user.cookie.cookie, form: { code: grant.userCode.toLowerCase(), decision: "approve" } });
+    const response = await page("/device", {
+      cookie: user.cookie.cookie,
+      form: { code: grant.userCode.toLowerCase(), decision: "approve" },
+    });
     expect(response.status).toBe(303);
     expect(response.location).toBe("/device");
     const next = await page("/device", { cookie: withCookies(user.cookie.cookie, response) });

@@ -55,7 +55,9 @@ describe("guessing user codes", () => {
     const address = { "CF-Connecting-IP": "203.0.113.77" };
     const accounts = await Promise.all(Array.from({ length: 10 }, () => signUp()));
     // Ten accounts at their own limit of 10 make the address's 100; concurrent guesses are counted exactly.
-    const answers = await Promise.all(accounts.flatMap((user) => Array.from({ length: 10 }, () => approve("CCCC-CCCC", user.cookie, address))));
+    const answers = await Promise.all(
+      accounts.flatMap((user) => Array.from({ length: 10 }, () => approve("CCCC-CCCC", user.cookie, address))),
+    );
     expect(answers.every((answer) => answer.status === 404)).toBe(true);
     const fresh = await signUp();
     const refused = await approve("CCCC-CCCC", fresh.cookie, address);

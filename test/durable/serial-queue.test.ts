@@ -84,7 +84,13 @@ describe("OrgObject", () => {
       const promote = instance.changeRole({ ...base, operationId: "gate-promote", targetId: grace.id, role: "admin" });
       // Only valid once the promotion has committed: Grace must be an Admin to receive ownership.
       const transfer = instance
-        .transferOwnership({ ...base, operationId: "gate-transfer", targetId: grace.id, confirmOrgName: org.name, confirmUsername: grace.username })
+        .transferOwnership({
+          ...base,
+          operationId: "gate-transfer",
+          targetId: grace.id,
+          confirmOrgName: org.name,
+          confirmUsername: grace.username,
+        })
         .finally(() => (secondSettled = true));
       await vi.waitFor(() => expect(log).toContain("batch"));
       const callsAtGate = log.length;

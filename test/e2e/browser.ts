@@ -2,7 +2,14 @@ import axe from "axe-core";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { expect, inject } from "vitest";
 
-export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"];
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--no-first-run",
+];
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
@@ -40,7 +47,12 @@ export interface Account {
 
 export function newAccount(prefix: string): Account {
   const username = uniqueName(prefix);
-  return { name: `${prefix[0]!.toUpperCase()}${prefix.slice(1)} ${username.slice(prefix.length)}`, username, email: `${username}@example.com`, password: "correct horse battery" };
+  return {
+    name: `${prefix[0]!.toUpperCase()}${prefix.slice(1)} ${username.slice(prefix.length)}`,
+    username,
+    email: `${username}@example.com`,
+    password: "correct horse battery",
+  };
 }
 
 /** Signs up through the page, by label and button name, and lands on account setup. */
@@ -62,7 +74,12 @@ export async function expectAccessible(page: Page): Promise<void> {
   await page.evaluate(axe.source);
   const violations = await page.evaluate(async () => {
     const result = await (window as unknown as { axe: typeof axe }).axe.run(document, { resultTypes: ["violations"] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5) }));
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5),
+    }));
   });
   const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   expect(serious, `${page.url()}: ${JSON.stringify(serious, null, 2)}`).toEqual([]);

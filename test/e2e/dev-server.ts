@@ -46,7 +46,10 @@ async function waitUntilReady(url: string, server: ChildProcess, log: () => stri
 export async function startDevServer(): Promise<DevServer> {
   const persistTo = mkdtempSync(join(tmpdir(), "cohort-e2e-"));
   const env = { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false" };
-  const migrate = spawnSync(process.execPath, [WRANGLER, "d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo], { encoding: "utf8", env });
+  const migrate = spawnSync(process.execPath, [WRANGLER, "d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo], {
+    encoding: "utf8",
+    env,
+  });
   if (migrate.status !== 0) {
     rmSync(persistTo, { recursive: true, force: true });
     throw new Error(`migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
@@ -54,7 +57,17 @@ export async function startDevServer(): Promise<DevServer> {
 
   const port = await freePort();
   const secret = () => randomBytes(32).toString("hex");
-  const args = [WRANGLER, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo, "--show-interactive-dev-session=false"];
+  const args = [
+    WRANGLER,
+    "dev",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--persist-to",
+    persistTo,
+    "--show-interactive-dev-session=false",
+  ];
   for (const binding of ["ENVIRONMENT:development", `AUTH_SECRET:${secret()}`, `CODE_HASH_SECRET:${secret()}`]) args.push("--var", binding);
   // Its own process group, so stopping it stops workerd too.
   const server = spawn(process.execPath, args, { detached: true, stdio: ["ignore", "pipe", "pipe"], env });

@@ -102,7 +102,10 @@ describe("the dashboard in Chromium", () => {
   it("answers the bulk form with a CSV file of 5 codes that work", async () => {
     await ownerPage.goto("/members");
     await ownerPage.getByLabel("How many", { exact: true }).fill("5");
-    const [download] = await Promise.all([ownerPage.waitForEvent("download"), ownerPage.getByRole("button", { name: "Download codes" }).click()]);
+    const [download] = await Promise.all([
+      ownerPage.waitForEvent("download"),
+      ownerPage.getByRole("button", { name: "Download codes" }).click(),
+    ]);
     const slug = orgName.toLowerCase().replace(/[^a-z0-9]+/g, "-");
     expect(download.suggestedFilename()).toBe(`${slug}-join-codes-${new Date().toISOString().slice(0, 10)}.csv`);
     const lines = (await readFile(await download.path(), "utf8")).trim().split(/\r?\n/);
@@ -126,7 +129,12 @@ describe("the dashboard in Chromium", () => {
     await plainPage.waitForURL((url: URL) => url.pathname === "/");
 
     await plainPage.goto("/members");
-    expect(await plainPage.getByRole("row").filter({ hasText: `@${owner.username}` }).count()).toBe(1);
+    expect(
+      await plainPage
+        .getByRole("row")
+        .filter({ hasText: `@${owner.username}` })
+        .count(),
+    ).toBe(1);
     const names = await plainPage.getByRole("button").allTextContents();
     expect(names.map((name) => name.trim())).toEqual(["Sign out"]);
     expect(await plainPage.getByRole("link", { name: "Activity" }).count()).toBe(0);

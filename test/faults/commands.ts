@@ -1,6 +1,6 @@
 import { expect } from "vitest";
 import { api, type ApiOptions } from "../support/client";
-import { orgSnapshot } from "../support/org-state";
+import type { orgSnapshot } from "../support/org-state";
 import type { FaultOrg } from "./org-fixture";
 
 export type Snapshot = Awaited<ReturnType<typeof orgSnapshot>>;
@@ -47,7 +47,12 @@ export const MUTATIONS: MutationSpec[] = [
   },
   {
     name: "promoting a User",
-    request: (org) => ({ path: `/api/orgs/${org.orgId}/members/${org.users[0]!.id}/role`, method: "PUT", body: { role: "admin" }, as: org.owner.token }),
+    request: (org) => ({
+      path: `/api/orgs/${org.orgId}/members/${org.users[0]!.id}/role`,
+      method: "PUT",
+      body: { role: "admin" },
+      as: org.owner.token,
+    }),
     status: 200,
     appliedOnce: (org, before, after) => {
       expect(after.members.find((m) => m.user_id === org.users[0]!.id)?.role).toBe("admin");
@@ -73,7 +78,12 @@ export const MUTATIONS: MutationSpec[] = [
   },
   {
     name: "editing the profile",
-    request: (org) => ({ path: `/api/orgs/${org.orgId}`, method: "PATCH", body: { description: "Edited once." }, as: org.admins[0]!.token }),
+    request: (org) => ({
+      path: `/api/orgs/${org.orgId}`,
+      method: "PATCH",
+      body: { description: "Edited once." },
+      as: org.admins[0]!.token,
+    }),
     status: 200,
     appliedOnce: (_org, before, after) => {
       expect(after.org?.description).toBe("Edited once.");
@@ -83,10 +93,17 @@ export const MUTATIONS: MutationSpec[] = [
   },
   {
     name: "creating a volume",
-    request: (org) => ({ path: `/api/orgs/${org.orgId}/volumes`, method: "POST", body: { name: "made-once", sizeGb: 7 }, as: org.users[0]!.token }),
+    request: (org) => ({
+      path: `/api/orgs/${org.orgId}/volumes`,
+      method: "POST",
+      body: { name: "made-once", sizeGb: 7 },
+      as: org.users[0]!.token,
+    }),
     status: 201,
     appliedOnce: (org, before, after) => {
-      expect(after.volumes.filter((v) => v.name === "made-once")).toEqual([expect.objectContaining({ owner_id: org.users[0]!.id, size_gb: 7 })]);
+      expect(after.volumes.filter((v) => v.name === "made-once")).toEqual([
+        expect.objectContaining({ owner_id: org.users[0]!.id, size_gb: 7 }),
+      ]);
       expect(after.volumes).toHaveLength(before.volumes.length + 1);
     },
   },

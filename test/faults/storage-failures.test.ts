@@ -22,7 +22,10 @@ async function reservations(volumeId: string): Promise<number> {
 
 async function listing(orgId: string, volumeId: string, as: { cookie: string }) {
   const response = await api(filesUrl(orgId, volumeId), { as });
-  return { files: response.body.files.map((file: { path: string; size: number; sha256: string }) => [file.path, file.size, file.sha256]), usedBytes: response.body.usedBytes };
+  return {
+    files: response.body.files.map((file: { path: string; size: number; sha256: string }) => [file.path, file.size, file.sha256]),
+    usedBytes: response.body.usedBytes,
+  };
 }
 
 describe("R2 failing under a volume file write", () => {
@@ -64,7 +67,9 @@ describe("R2 failing under a volume file write", () => {
     // The bytes land, then R2 fails the digest's clean-up: as if the Worker died after storing them.
     vi.spyOn(env.BLOBS, "delete").mockRejectedValue(new Error("R2 is unavailable"));
     vi.spyOn(env.BLOBS, "put").mockImplementation((key, value, options) => realPut(key, value, options));
-    const mismatch = await putFile(org, volume.id, "broken", bytes(40, 2), owner, { "Content-Digest": `sha-256=:${btoa("x".repeat(32))}:` });
+    const mismatch = await putFile(org, volume.id, "broken", bytes(40, 2), owner, {
+      "Content-Digest": `sha-256=:${btoa("x".repeat(32))}:`,
+    });
     expect(mismatch.status).toBe(400);
     vi.restoreAllMocks();
 

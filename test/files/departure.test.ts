@@ -26,7 +26,8 @@ describe.each(["remove", "leave"] as const)("a member's files when they %s", (ho
     const listed = await api(filesUrl(org.id, volume.id), { as: org.owner.cookie });
     expect(listed.status).toBe(200);
     expect(listed.body.usedBytes).toBe(123 + 4567);
-    for (const [path, data] of Object.entries(files)) expect((await raw(fileUrl(org.id, volume.id, path), { as: org.owner.cookie })).bytes).toEqual(data);
+    for (const [path, data] of Object.entries(files))
+      expect((await raw(fileUrl(org.id, volume.id, path), { as: org.owner.cookie })).bytes).toEqual(data);
     // The upload moved with the volume: the Owner can finish it.
     const base = `${uploadsUrl(org.id, volume.id)}/${upload.id}`;
     expect((await api(base, { as: org.owner.cookie })).status).toBe(200);

@@ -18,7 +18,12 @@ describe("PUT /api/orgs/:orgId/volumes/:id/files/{path}", () => {
     const first = bytes(1000, 1);
     const created = await putFile(org, volume.id, "data/a b/é.bin", first, org.owner.cookie);
     expect(created.status).toBe(201);
-    expect(created.json.file).toEqual({ path: "data/a b/é.bin", size: 1000, sha256: await sha256Hex(first), updatedAt: expect.stringMatching(/Z$/) });
+    expect(created.json.file).toEqual({
+      path: "data/a b/é.bin",
+      size: 1000,
+      sha256: await sha256Hex(first),
+      updatedAt: expect.stringMatching(/Z$/),
+    });
     const second = bytes(10, 2);
     const replaced = await putFile(org, volume.id, "data/a b/é.bin", second, org.owner.cookie);
     expect(replaced.status).toBe(200);
@@ -46,7 +51,9 @@ describe("PUT /api/orgs/:orgId/volumes/:id/files/{path}", () => {
     const volume = await createVolume(org, org.owner.cookie);
     const old = bytes(500, 4);
     await putFile(org, volume.id, "keep", old, org.owner.cookie);
-    const refused = await putFile(org, volume.id, "keep", bytes(600, 5), org.owner.cookie, { "Content-Digest": await contentDigest(bytes(600, 6)) });
+    const refused = await putFile(org, volume.id, "keep", bytes(600, 5), org.owner.cookie, {
+      "Content-Digest": await contentDigest(bytes(600, 6)),
+    });
     expect(refused.status).toBe(400);
     expect(refused.json.error.code).toBe("invalid_request");
     const got = await raw(fileUrl(org.id, volume.id, "keep"), { as: org.owner.cookie });
@@ -68,7 +75,12 @@ describe("PUT /api/orgs/:orgId/volumes/:id/files/{path}", () => {
     void writable;
     const lengthless = await raw(fileUrl(org.id, volume.id, "chunked"), {
       method: "PUT",
-      body: new ReadableStream({ start: (c) => (c.enqueue(new Uint8Array(3)), c.close()) }),
+      body: new ReadableStream({
+        start: (c) => {
+          c.enqueue(new Uint8Array(3));
+          c.close();
+        },
+      }),
       as: org.owner.cookie,
     });
     expect(lengthless.status).toBe(400);
@@ -85,7 +97,9 @@ describe("PUT /api/orgs/:orgId/volumes/:id/files/{path}", () => {
     expect(over.json.error.code).toBe("quota_exceeded");
     // Replacing counts the new size instead of the old one.
     expect((await putFile(org, volume.id, "a", bytes(1000), org.owner.cookie)).status).toBe(200);
-    expect((await api(uploadsUrl(org.id, volume.id), { body: { path: "more", size: 1 }, as: org.owner.cookie })).body.error.code).toBe("quota_exceeded");
+    expect((await api(uploadsUrl(org.id, volume.id), { body: { path: "more", size: 1 }, as: org.owner.cookie })).body.error.code).toBe(
+      "quota_exceeded",
+    );
     expect(await blobCount(volume.id)).toBe(1);
   });
 
@@ -93,7 +107,9 @@ describe("PUT /api/orgs/:orgId/volumes/:id/files/{path}", () => {
     const org = await orgWith();
     const volume = await createVolume(org, org.owner.cookie, 1);
     await api(uploadsUrl(org.id, volume.id), { body: { path: "big", size: GIB - 1000 }, as: org.owner.cookie });
-    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => putFile(org, volume.id, `f${i}`, bytes(300, i), org.owner.cookie)));
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => putFile(org, volume.id, `f${i}`, bytes(300, i), org.owner.cookie)),
+    );
     const statuses = results.map((r) => r.status).sort();
     expect(statuses).toEqual([201, 201, 201, 409, 409, 409]);
     const listed = await api(filesUrl(org.id, volume.id), { as: org.owner.cookie });

@@ -26,7 +26,12 @@ describe("GET /api/orgs/:orgId/volumes/:id/files", () => {
     const all = await api(filesUrl(org.id, volume.id), { as: org.owner.cookie });
     expect(all.status).toBe(200);
     expect(all.body.files.map((f: { path: string }) => f.path)).toEqual(expected);
-    expect(all.body.files[0]).toEqual({ path: expected[0], size: expect.any(Number), sha256: expect.stringMatching(/^[0-9a-f]{64}$/), updatedAt: expect.any(String) });
+    expect(all.body.files[0]).toEqual({
+      path: expected[0],
+      size: expect.any(Number),
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      updatedAt: expect.any(String),
+    });
     expect(all.body.usedBytes).toBe((paths.length * (paths.length + 1)) / 2);
     expect(all.body.nextCursor).toBeNull();
 
@@ -46,7 +51,9 @@ describe("GET /api/orgs/:orgId/volumes/:id/files", () => {
     let cursor: string | null = "";
     let pages = 0;
     while (cursor !== null) {
-      const page: { status: number; body: any } = await api(`${filesUrl(org.id, volume.id)}?limit=3&cursor=${cursor}`, { as: org.owner.cookie });
+      const page: { status: number; body: any } = await api(`${filesUrl(org.id, volume.id)}?limit=3&cursor=${cursor}`, {
+        as: org.owner.cookie,
+      });
       expect(page.status).toBe(200);
       expect(page.body.files.length).toBeLessThanOrEqual(3);
       expect(page.body.usedBytes).toBe(paths.length);
@@ -57,7 +64,9 @@ describe("GET /api/orgs/:orgId/volumes/:id/files", () => {
     expect(seen).toEqual([...paths].sort(byUtf8));
     expect(pages).toBe(Math.ceil(paths.length / 3));
     const withPrefix = await api(`${filesUrl(org.id, volume.id)}?prefix=a&limit=2`, { as: org.owner.cookie });
-    const next = await api(`${filesUrl(org.id, volume.id)}?prefix=a&limit=2&cursor=${withPrefix.body.nextCursor}`, { as: org.owner.cookie });
+    const next = await api(`${filesUrl(org.id, volume.id)}?prefix=a&limit=2&cursor=${withPrefix.body.nextCursor}`, {
+      as: org.owner.cookie,
+    });
     expect([...withPrefix.body.files, ...next.body.files].map((f: { path: string }) => f.path)).toEqual(["a", "a b", "a/b", "a/b/c"]);
   });
 
@@ -98,10 +107,15 @@ describe("paths in URLs", () => {
   it("decodes each segment: a file written as %20 and é is read back by its decoded path", async () => {
     const org = await orgWith();
     const volume = await createVolume(org, org.owner.cookie);
-    expect((await raw(`${filesUrl(org.id, volume.id)}/my%20dir/%C3%A9t%C3%A9.txt`, { method: "PUT", body: bytes(4), as: org.owner.cookie })).status).toBe(201);
+    expect(
+      (await raw(`${filesUrl(org.id, volume.id)}/my%20dir/%C3%A9t%C3%A9.txt`, { method: "PUT", body: bytes(4), as: org.owner.cookie }))
+        .status,
+    ).toBe(201);
     expect((await api(filesUrl(org.id, volume.id), { as: org.owner.cookie })).body.files[0].path).toBe("my dir/été.txt");
     expect((await raw(fileUrl(org.id, volume.id, "my dir/été.txt"), { as: org.owner.cookie })).bytes).toEqual(bytes(4));
-    expect((await raw(fileUrl(org.id, volume.id, "x".repeat(1024)), { method: "PUT", body: bytes(1), as: org.owner.cookie })).status).toBe(201);
+    expect((await raw(fileUrl(org.id, volume.id, "x".repeat(1024)), { method: "PUT", body: bytes(1), as: org.owner.cookie })).status).toBe(
+      201,
+    );
   });
 });
 
@@ -114,9 +128,13 @@ describe("DELETE /api/orgs/:orgId/volumes/:id with files", () => {
     await raw(`${uploadsUrl(org.id, volume.id)}/${upload.id}/parts/1`, { method: "PUT", body: bytes(10), as: org.owner.cookie });
     expect((await api(`/api/orgs/${org.id}/volumes/${volume.id}`, { method: "DELETE", as: org.owner.cookie })).status).toBe(204);
     for (const table of ["volume_file", "volume_upload"]) {
-      expect((await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE volume_id = ?`).bind(volume.id).first<{ n: number }>())!.n).toBe(0);
+      expect(
+        (await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE volume_id = ?`).bind(volume.id).first<{ n: number }>())!.n,
+      ).toBe(0);
     }
-    expect((await env.DB.prepare("SELECT count(*) AS n FROM volume_upload_part WHERE upload_id = ?").bind(upload.id).first<{ n: number }>())!.n).toBe(0);
+    expect(
+      (await env.DB.prepare("SELECT count(*) AS n FROM volume_upload_part WHERE upload_id = ?").bind(upload.id).first<{ n: number }>())!.n,
+    ).toBe(0);
     expect((await env.BLOBS.list({ prefix: `volumes/${volume.id}/` })).objects).toEqual([]);
     expect((await raw(fileUrl(org.id, volume.id, "a"), { as: org.owner.cookie })).status).toBe(404);
   });

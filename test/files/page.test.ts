@@ -51,7 +51,10 @@ describe("/volumes/:id", () => {
     const bad = await uploadForm(volume.id, org.owner.cookie.cookie, new File([bytes(10)], "y.bin"), "../y");
     expect(bad.status).toBe(400);
     expect(bad.html).toContain('id="field-path-error"');
-    const deleted = await page(`/volumes/${volume.id}/files/delete?path=${encodeURIComponent("notes.txt")}`, { cookie: org.owner.cookie.cookie, form: {} });
+    const deleted = await page(`/volumes/${volume.id}/files/delete?path=${encodeURIComponent("notes.txt")}`, {
+      cookie: org.owner.cookie.cookie,
+      form: {},
+    });
     expect(deleted.status).toBe(303);
     expect((await raw(fileUrl(org.id, volume.id, "notes.txt"), { as: org.owner.cookie })).status).toBe(404);
   });

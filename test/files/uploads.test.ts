@@ -26,10 +26,20 @@ describe("resumable uploads", () => {
     const volume = await createVolume(org, org.owner.cookie);
     const parts = [bytes(5 * MIB, 11), bytes(5 * MIB, 12), bytes(1234, 13)];
     const whole = concat(...parts);
-    const made = await api(uploadsUrl(org.id, volume.id), { body: { path: "models/big.bin", size: whole.byteLength }, as: org.owner.cookie });
+    const made = await api(uploadsUrl(org.id, volume.id), {
+      body: { path: "models/big.bin", size: whole.byteLength },
+      as: org.owner.cookie,
+    });
     expect(made.status).toBe(201);
     const upload = made.body.upload;
-    expect(upload).toEqual({ id: expect.any(String), path: "models/big.bin", size: whole.byteLength, partSize: 5 * MIB, partCount: 3, expiresAt: expect.stringMatching(/Z$/) });
+    expect(upload).toEqual({
+      id: expect.any(String),
+      path: "models/big.bin",
+      size: whole.byteLength,
+      partSize: 5 * MIB,
+      partCount: 3,
+      expiresAt: expect.stringMatching(/Z$/),
+    });
     const base = `${uploadsUrl(org.id, volume.id)}/${upload.id}`;
 
     const put2 = await raw(`${base}/parts/2`, { method: "PUT", body: parts[1]!, as: org.owner.cookie });
@@ -46,13 +56,20 @@ describe("resumable uploads", () => {
     expect(resumed.body.parts).toEqual([{ n: 2, size: 5 * MIB, sha256: await sha256Hex(parts[1]!) }]);
     // Sending a part again replaces it.
     expect((await raw(`${base}/parts/3`, { method: "PUT", body: bytes(1234, 99), as: org.owner.cookie })).status).toBe(200);
-    expect((await raw(`${base}/parts/3`, { method: "PUT", body: parts[2]!, as: org.owner.cookie })).json.part.sha256).toBe(await sha256Hex(parts[2]!));
+    expect((await raw(`${base}/parts/3`, { method: "PUT", body: parts[2]!, as: org.owner.cookie })).json.part.sha256).toBe(
+      await sha256Hex(parts[2]!),
+    );
     expect((await raw(`${base}/parts/1`, { method: "PUT", body: parts[0]!, as: org.owner.cookie })).status).toBe(200);
     expect((await api(base, { as: org.owner.cookie })).body.parts.map((p: { n: number }) => p.n)).toEqual([1, 2, 3]);
 
     const completed = await raw(`${base}/complete`, { method: "POST", as: org.owner.cookie });
     expect(completed.status).toBe(200);
-    expect(completed.json.file).toEqual({ path: "models/big.bin", size: whole.byteLength, sha256: await sha256Hex(whole), updatedAt: expect.any(String) });
+    expect(completed.json.file).toEqual({
+      path: "models/big.bin",
+      size: whole.byteLength,
+      sha256: await sha256Hex(whole),
+      updatedAt: expect.any(String),
+    });
     const got = await raw(fileUrl(org.id, volume.id, "models/big.bin"), { as: org.owner.cookie });
     expect(got.bytes.byteLength).toBe(whole.byteLength);
     expect(await sha256Hex(got.bytes)).toBe(await sha256Hex(whole));
@@ -66,14 +83,22 @@ describe("resumable uploads", () => {
   it("refuses a part of the wrong size or number with 400", async () => {
     const org = await orgWith();
     const volume = await createVolume(org, org.owner.cookie);
-    const upload = (await api(uploadsUrl(org.id, volume.id), { body: { path: "x", size: 5 * MIB + 10 }, as: org.owner.cookie })).body.upload;
+    const upload = (await api(uploadsUrl(org.id, volume.id), { body: { path: "x", size: 5 * MIB + 10 }, as: org.owner.cookie })).body
+      .upload;
     const base = `${uploadsUrl(org.id, volume.id)}/${upload.id}`;
-    for (const [n, size] of [[1, 5 * MIB - 1], [1, 10], [2, 11], [2, 9], [2, 5 * MIB]] as const) {
+    for (const [n, size] of [
+      [1, 5 * MIB - 1],
+      [1, 10],
+      [2, 11],
+      [2, 9],
+      [2, 5 * MIB],
+    ] as const) {
       const response = await raw(`${base}/parts/${n}`, { method: "PUT", body: bytes(size), as: org.owner.cookie });
       expect(response.status, `part ${n} of ${size}`).toBe(400);
       expect(response.json.error.code).toBe("invalid_request");
     }
-    for (const n of ["0", "3", "x", "01"]) expect((await raw(`${base}/parts/${n}`, { method: "PUT", body: bytes(10), as: org.owner.cookie })).status).toBe(400);
+    for (const n of ["0", "3", "x", "01"])
+      expect((await raw(`${base}/parts/${n}`, { method: "PUT", body: bytes(10), as: org.owner.cookie })).status).toBe(400);
     expect((await raw(`${base}/parts/2`, { method: "PUT", body: bytes(10), as: org.owner.cookie })).status).toBe(200);
     expect((await api(base, { as: org.owner.cookie })).body.parts).toHaveLength(1);
   });
@@ -81,7 +106,14 @@ describe("resumable uploads", () => {
   it("refuses a bad upload body with 400 and an upload past the volume's size with 409", async () => {
     const org = await orgWith();
     const volume = await createVolume(org, org.owner.cookie, 1);
-    for (const body of [{ path: "a", size: 0 }, { path: "../a", size: 1 }, { path: "a/./b", size: 1 }, { path: "/a", size: 1 }, { path: "a", size: 2 ** 40 + 1 }, { path: "a" }]) {
+    for (const body of [
+      { path: "a", size: 0 },
+      { path: "../a", size: 1 },
+      { path: "a/./b", size: 1 },
+      { path: "/a", size: 1 },
+      { path: "a", size: 2 ** 40 + 1 },
+      { path: "a" },
+    ]) {
       expect((await api(uploadsUrl(org.id, volume.id), { body, as: org.owner.cookie })).status, JSON.stringify(body)).toBe(400);
     }
     const over = await api(uploadsUrl(org.id, volume.id), { body: { path: "a", size: 2 ** 30 + 1 }, as: org.owner.cookie });

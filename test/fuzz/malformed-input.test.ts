@@ -11,7 +11,21 @@ const RUNS = Number(meta.env?.VITE_FUZZ_RUNS ?? "40");
 
 vi.setConfig({ testTimeout: 600_000 });
 
-const TABLES = ["user", "session", "organization", "membership", "join_code", "api_token", "machine", "volume", "audit_event", "operation", "volume_file", "volume_upload", "volume_upload_part"];
+const TABLES = [
+  "user",
+  "session",
+  "organization",
+  "membership",
+  "join_code",
+  "api_token",
+  "machine",
+  "volume",
+  "audit_event",
+  "operation",
+  "volume_file",
+  "volume_upload",
+  "volume_upload_part",
+];
 
 /** Everything a request could have changed, as one comparable value. */
 async function snapshot(): Promise<string> {
@@ -35,17 +49,37 @@ const malformedBody = fc.oneof(
   }),
   fc.oneof(fc.integer(), fc.constant(null), fc.boolean(), fc.array(fc.anything(), { maxLength: 5 })).map((value) => JSON.stringify(value)),
   fc
-    .record({ unexpected: fc.anything(), name: fc.anything(), role: fc.anything(), code: fc.anything(), count: fc.anything() }, { requiredKeys: ["unexpected"] })
+    .record(
+      { unexpected: fc.anything(), name: fc.anything(), role: fc.anything(), code: fc.anything(), count: fc.anything() },
+      { requiredKeys: ["unexpected"] },
+    )
     .map((value) => JSON.stringify(value)),
   fc.string({ unit: "binary", maxLength: 100 }).map((text) => `{"name":"${text}`),
 );
 
 const malformedQuery = fc.oneof(
-  fc.constantFrom("limit=0", "limit=101", "limit=-1", "limit=abc", "limit=1.5", "limit=", "cursor=%zz", "status=bogus", "limit=99999999999999999999"),
+  fc.constantFrom(
+    "limit=0",
+    "limit=101",
+    "limit=-1",
+    "limit=abc",
+    "limit=1.5",
+    "limit=",
+    "cursor=%zz",
+    "status=bogus",
+    "limit=99999999999999999999",
+  ),
   fc.string({ maxLength: 40 }).map((text) => `limit=${encodeURIComponent(text)}&cursor=${encodeURIComponent(text)}`),
 );
 
-const contentType = fc.constantFrom("application/json", "application/json; charset=utf-8", "text/plain", "application/x-www-form-urlencoded", "", "application/jsonx");
+const contentType = fc.constantFrom(
+  "application/json",
+  "application/json; charset=utf-8",
+  "text/plain",
+  "application/x-www-form-urlencoded",
+  "",
+  "application/jsonx",
+);
 const idempotencyKey = fc.option(fc.string({ unit: "grapheme-ascii", maxLength: 250 }), { nil: undefined });
 
 describe("fuzz: malformed input on every endpoint", () => {
@@ -74,7 +108,13 @@ describe("fuzz: malformed input on every endpoint", () => {
       { method: "POST", path: "/api/auth/sign-up/email" },
       { method: "POST", path: "/api/auth/sign-in/email" },
     ];
-    const reads = [`/api/orgs/${org.id}/events`, `/api/orgs/${org.id}/join-codes`, `/api/orgs/${org.id}/members`, `/api/orgs/${org.id}/volumes/${volumeId}/files`, "/api/me"];
+    const reads = [
+      `/api/orgs/${org.id}/events`,
+      `/api/orgs/${org.id}/join-codes`,
+      `/api/orgs/${org.id}/members`,
+      `/api/orgs/${org.id}/volumes/${volumeId}/files`,
+      "/api/me",
+    ];
     const before = await snapshot();
     const seen: number[] = [];
 

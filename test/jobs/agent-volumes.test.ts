@@ -6,7 +6,8 @@ import { createVolume, fileUrl, putFile } from "../support/volume-files";
 import { claim, finish, projectWithArchive, registerMachine, submitOk } from "./helpers";
 
 const agentFiles = (jobId: string, volumeId: string) => `/api/agent/jobs/${jobId}/volumes/${volumeId}/files`;
-const agentFile = (jobId: string, volumeId: string, path: string) => `${agentFiles(jobId, volumeId)}/${path.split("/").map(encodeURIComponent).join("/")}`;
+const agentFile = (jobId: string, volumeId: string, path: string) =>
+  `${agentFiles(jobId, volumeId)}/${path.split("/").map(encodeURIComponent).join("/")}`;
 
 async function leasedJobWithVolume() {
   const org = await orgWith({ users: 1 });

@@ -40,7 +40,11 @@ describe("machine deletion and departure", () => {
 
     expect(await getJob(org.id, kimsJob.id, kim.cookie)).toMatchObject({ state: "queued", runningOn: null });
     expect(await getJob(org.id, samOnOwn.id, kim.cookie)).toMatchObject({ state: "cancelled", runningOn: null });
-    expect(await getJob(org.id, samOnKims.id, kim.cookie)).toMatchObject({ state: "running", cancelRequested: true, runningOn: kimsShared.id });
+    expect(await getJob(org.id, samOnKims.id, kim.cookie)).toMatchObject({
+      state: "running",
+      cancelRequested: true,
+      runningOn: kimsShared.id,
+    });
     expect(await getJob(org.id, samQueued.id, kim.cookie)).toMatchObject({ state: "cancelled" });
     expect((await claim(samsShared.agent)).status).toBe(401);
     // Kim's machine learns of the cancel, stops the job, and it ends cancelled.

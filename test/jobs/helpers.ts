@@ -4,7 +4,11 @@ import { sha256Hex } from "../support/bytes";
 import { unique } from "../support/factories";
 
 /** A project with an archive, written straight to D1 and R2 (projects are built on their own branch). */
-export async function projectWithArchive(orgId: string, ownerId: string, bytes = "archive bytes"): Promise<{ id: string; sha256: string; key: string }> {
+export async function projectWithArchive(
+  orgId: string,
+  ownerId: string,
+  bytes = "archive bytes",
+): Promise<{ id: string; sha256: string; key: string }> {
   const id = unique("proj");
   const key = `orgs/${orgId}/projects/${id}/archives/${unique("a")}`;
   const data = new TextEncoder().encode(bytes);
@@ -26,7 +30,11 @@ export async function projectWithoutArchive(orgId: string, ownerId: string): Pro
   return id;
 }
 
-export async function registerMachine(orgId: string, as: Credential, body: Record<string, unknown> = {}): Promise<{ id: string; agent: { token: string } }> {
+export async function registerMachine(
+  orgId: string,
+  as: Credential,
+  body: Record<string, unknown> = {},
+): Promise<{ id: string; agent: { token: string } }> {
   const response = await api(`/api/orgs/${orgId}/machines`, { body: { name: unique("rig"), ...body }, as });
   if (response.status !== 201) throw new Error(`machine: ${response.status} ${JSON.stringify(response.body)}`);
   return { id: response.body.machine.id, agent: { token: response.body.agentToken } };
@@ -49,4 +57,5 @@ export const finish = (agent: { token: string }, jobId: string, leaseToken: stri
   api(`/api/agent/jobs/${jobId}/finish`, { body: failure ? { leaseToken, exitCode, failure } : { leaseToken, exitCode }, as: agent });
 export const sendLogs = (agent: { token: string }, jobId: string, leaseToken: string, lines: { stream: string; text: string }[]) =>
   api(`/api/agent/jobs/${jobId}/logs`, { body: { leaseToken, lines }, as: agent });
-export const getJob = async (orgId: string, jobId: string, as: Credential) => (await api(`/api/orgs/${orgId}/jobs/${jobId}`, { as })).body.job;
+export const getJob = async (orgId: string, jobId: string, as: Credential) =>
+  (await api(`/api/orgs/${orgId}/jobs/${jobId}`, { as })).body.job;

@@ -48,10 +48,21 @@ type Step =
   | { kind: "advance"; ms: number };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
-  fc.record({ kind: fc.constant("submit" as const), user: fc.nat(USERS - 1), pin: fc.option(fc.nat(MACHINES.length - 1), { freq: 2 }), shortTimeout: fc.boolean() }),
+  fc.record({
+    kind: fc.constant("submit" as const),
+    user: fc.nat(USERS - 1),
+    pin: fc.option(fc.nat(MACHINES.length - 1), { freq: 2 }),
+    shortTimeout: fc.boolean(),
+  }),
   fc.record({ kind: fc.constant("claim" as const), machine: fc.nat(MACHINES.length - 1) }),
   fc.record({ kind: fc.constant("heartbeat" as const), job: fc.nat(7), machine: fc.nat(MACHINES.length - 1), stale: fc.boolean() }),
-  fc.record({ kind: fc.constant("finish" as const), job: fc.nat(7), machine: fc.nat(MACHINES.length - 1), exitCode: fc.constantFrom(0, 1), stale: fc.boolean() }),
+  fc.record({
+    kind: fc.constant("finish" as const),
+    job: fc.nat(7),
+    machine: fc.nat(MACHINES.length - 1),
+    exitCode: fc.constantFrom(0, 1),
+    stale: fc.boolean(),
+  }),
   fc.record({ kind: fc.constant("cancel" as const), user: fc.nat(USERS - 1), job: fc.nat(7) }),
   fc.record({ kind: fc.constant("advance" as const), ms: fc.constantFrom(10_000, 30_000, LEASE_MS + 1_000) }),
 );
@@ -101,7 +112,11 @@ describe("the job state machine", () => {
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 5, maxLength: 18 }), async (steps) => {
         // Whatever an earlier sequence left unfinished is set aside.
-        await env.DB.prepare("UPDATE job SET state = 'cancelled', running_on = NULL, lease_token_hash = NULL WHERE org_id = ? AND state IN ('queued', 'running')").bind(org.id).run();
+        await env.DB.prepare(
+          "UPDATE job SET state = 'cancelled', running_on = NULL, lease_token_hash = NULL WHERE org_id = ? AND state IN ('queued', 'running')",
+        )
+          .bind(org.id)
+          .run();
         const jobs: ModelJob[] = [];
         const finishedSnapshots = new Map<string, string>();
         const stub = env.ORG.getByName(org.id);
@@ -116,7 +131,12 @@ describe("the job state machine", () => {
               break;
             case "submit": {
               const response = await api(`/api/orgs/${org.id}/jobs`, {
-                body: { projectId, command: ["run"], ...(s.pin === null ? {} : { machineId: machines[s.pin]!.id }), timeoutSeconds: s.shortTimeout ? 90 : 86_400 },
+                body: {
+                  projectId,
+                  command: ["run"],
+                  ...(s.pin === null ? {} : { machineId: machines[s.pin]!.id }),
+                  timeoutSeconds: s.shortTimeout ? 90 : 86_400,
+                },
                 as: users[s.user]!.cookie,
               });
               const allowed = s.pin === null || MACHINES[s.pin]!.owner === s.user || MACHINES[s.pin]!.shared;
@@ -193,7 +213,13 @@ describe("the job state machine", () => {
           for (const job of jobs) {
             const real = byId.get(job.id)!;
             expect(
-              { state: real.state, failure: real.failure, attempt: real.attempt, runningOn: real.runningOn, cancelRequested: real.cancelRequested },
+              {
+                state: real.state,
+                failure: real.failure,
+                attempt: real.attempt,
+                runningOn: real.runningOn,
+                cancelRequested: real.cancelRequested,
+              },
               `${context} job ${job.id}`,
             ).toEqual({
               state: job.state,

@@ -10,7 +10,6 @@ import { frozenClock, restoreClockAfterEach } from "../support/clock";
 
 restoreClockAfterEach();
 
-
 async function setup(counts = { users: 1 }) {
   const org = await orgWith(counts);
   const sam = org.users[0]!;
@@ -27,7 +26,13 @@ describe("claiming", () => {
     const job = await submitOk(org.id, sam.cookie, { projectId: project.id, env: { TOKEN: "s3cret" }, volumeIds: [volume.id] });
     const claimed = await claim(machine.agent);
     expect(claimed.status).toBe(200);
-    expect(claimed.body.job).toMatchObject({ id: job.id, state: "running", runningOn: machine.id, attempt: 1, startedAt: expect.stringMatching(/Z$/) });
+    expect(claimed.body.job).toMatchObject({
+      id: job.id,
+      state: "running",
+      runningOn: machine.id,
+      attempt: 1,
+      startedAt: expect.stringMatching(/Z$/),
+    });
     expect(claimed.body.env).toEqual({ TOKEN: "s3cret" });
     expect(claimed.body.volumes).toEqual([{ id: volume.id, name: "datasets" }]);
     expect(claimed.body.lease).toEqual({ token: expect.any(String), expiresAt: expect.stringMatching(/Z$/) });
@@ -140,7 +145,13 @@ describe("leases", () => {
     }
     // The claim sweeps first: the third lapse fails the job, so there is nothing to claim.
     expect((await claim(machine.agent)).status).toBe(204);
-    expect(await getJob(org.id, job.id, sam.cookie)).toMatchObject({ state: "failed", failure: "lost", attempt: 3, runningOn: null, finishedAt: expect.any(String) });
+    expect(await getJob(org.id, job.id, sam.cookie)).toMatchObject({
+      state: "failed",
+      failure: "lost",
+      attempt: 3,
+      runningOn: null,
+      finishedAt: expect.any(String),
+    });
   });
 
   it("the org object's sweep (its alarm's work) requeues a lapsed job without any claim", async () => {
@@ -150,7 +161,7 @@ describe("leases", () => {
     const job = await submitOk(org.id, sam.cookie, { projectId: project.id });
     await claim(machine.agent);
     const stub = env.ORG.getByName(org.id);
-    const alarmAt = await runInDurableObject(stub, (instance: OrgObject, state) => state.storage.getAlarm());
+    const alarmAt = await runInDurableObject(stub, (_instance: OrgObject, state) => state.storage.getAlarm());
     expect(alarmAt).toBe(clock.now() + 60_000);
     advance(60_000);
     await runInDurableObject(stub, (instance: OrgObject) => instance.sweepJobs(org.id));
@@ -193,14 +204,17 @@ describe("finishing", () => {
     expect((await heartbeat(machine.agent, job.id, lease.token)).status).toBe(409);
   });
 
-  it.each([{}, { leaseToken: "x" }, { leaseToken: "x", exitCode: 1.5 }, { leaseToken: "x", exitCode: 0, failure: "lost" }, { leaseToken: "x", exitCode: "0" }])(
-    "refuses finish body %j with 400",
-    async (body) => {
-      const { org, sam } = await setup();
-      const machine = await registerMachine(org.id, sam.cookie);
-      expect((await api("/api/agent/jobs/any/finish", { body, as: machine.agent })).status).toBe(400);
-    },
-  );
+  it.each([
+    {},
+    { leaseToken: "x" },
+    { leaseToken: "x", exitCode: 1.5 },
+    { leaseToken: "x", exitCode: 0, failure: "lost" },
+    { leaseToken: "x", exitCode: "0" },
+  ])("refuses finish body %j with 400", async (body) => {
+    const { org, sam } = await setup();
+    const machine = await registerMachine(org.id, sam.cookie);
+    expect((await api("/api/agent/jobs/any/finish", { body, as: machine.agent })).status).toBe(400);
+  });
 });
 
 describe("cancelling", () => {
@@ -288,7 +302,16 @@ describe("logs", () => {
     const machine = await registerMachine(org.id, sam.cookie);
     const job = await submitOk(org.id, sam.cookie, { projectId: project.id });
     const lease = (await claim(machine.agent)).body.lease;
-    expect((await sendLogs(machine.agent, job.id, lease.token, Array.from({ length: 1001 }, () => ({ stream: "stdout", text: "" })))).status).toBe(400);
+    expect(
+      (
+        await sendLogs(
+          machine.agent,
+          job.id,
+          lease.token,
+          Array.from({ length: 1001 }, () => ({ stream: "stdout", text: "" })),
+        )
+      ).status,
+    ).toBe(400);
     expect((await sendLogs(machine.agent, job.id, lease.token, [{ stream: "stdin", text: "x" }])).status).toBe(400);
     expect((await sendLogs(machine.agent, job.id, lease.token, [{ stream: "stdout", text: "x".repeat(16_385) }])).status).toBe(400);
     expect((await api(`/api/orgs/${org.id}/jobs/${job.id}/logs`, { as: sam.cookie })).body.lines).toEqual([]);

@@ -69,10 +69,17 @@ describe("POST /api/orgs/:orgId/jobs", () => {
     const org = await orgWith();
     const project = await projectWithArchive(org.id, org.owner.id);
     const env = Object.fromEntries(Array.from({ length: 64 }, (_, i) => [`V_${i}`, "x".repeat(100)]));
-    expect((await submit(org.id, org.owner.cookie, { projectId: project.id, command: Array.from({ length: 10 }, () => "x".repeat(4096)), env })).status).toBe(201);
-    expect((await submit(org.id, org.owner.cookie, { projectId: project.id, command: Array.from({ length: 64 }, () => "a") })).status).toBe(201);
+    expect(
+      (await submit(org.id, org.owner.cookie, { projectId: project.id, command: Array.from({ length: 10 }, () => "x".repeat(4096)), env }))
+        .status,
+    ).toBe(201);
+    expect((await submit(org.id, org.owner.cookie, { projectId: project.id, command: Array.from({ length: 64 }, () => "a") })).status).toBe(
+      201,
+    );
     expect((await submit(org.id, org.owner.cookie, { projectId: project.id, timeoutSeconds: 1 })).body.job.timeoutSeconds).toBe(1);
-    expect((await submit(org.id, org.owner.cookie, { projectId: project.id, timeoutSeconds: 604_800 })).body.job.timeoutSeconds).toBe(604_800);
+    expect((await submit(org.id, org.owner.cookie, { projectId: project.id, timeoutSeconds: 604_800 })).body.job.timeoutSeconds).toBe(
+      604_800,
+    );
   });
 
   it("refuses a project with no archive (409), an unknown project (404), another org's project (404)", async () => {

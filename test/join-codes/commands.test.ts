@@ -61,7 +61,13 @@ describe("createCodes", () => {
 
 /** What the edge hands the org object once it found a live code by its hash. */
 function redeemInput(orgId: string, user: { id: string; username: string }, code: { id: string; role: "user" | "admin" }) {
-  return { operationId: newId(), orgId, actorId: user.id, username: user.username, code: { id: code.id, orgName: "", role: code.role, label: "" } };
+  return {
+    operationId: newId(),
+    orgId,
+    actorId: user.id,
+    username: user.username,
+    code: { id: code.id, orgName: "", role: code.role, label: "" },
+  };
 }
 
 describe("join code batches guard themselves", () => {
@@ -72,9 +78,7 @@ describe("join code batches guard themselves", () => {
     const [ada, bo] = [await signUp(), await signUp()];
     const at = new Date();
     // Both decided on the same fresh read, as two writers outside the serial queue would.
-    const decisions = await Promise.all(
-      [ada, bo].map((user) => decideRedeemCode(db, redeemInput(org.id, user, code), at)),
-    );
+    const decisions = await Promise.all([ada, bo].map((user) => decideRedeemCode(db, redeemInput(org.id, user, code), at)));
     const statements = decisions.map((d) => (d.ok ? d.statements : []));
 
     await db.batch(statements[0] as [never, ...never[]]);

@@ -13,7 +13,9 @@ type Send = (this: unknown, endpoint: string, query: string | string[], ...rest:
  * drops the meta before our code could see it.
  */
 export async function meterD1<T>(run: () => Promise<T>): Promise<{ result: T; rowsRead: number; queries: string[] }> {
-  const session = Object.getPrototypeOf(Object.getPrototypeOf((env.DB as unknown as { alwaysPrimarySession: object }).alwaysPrimarySession)) as {
+  const session = Object.getPrototypeOf(
+    Object.getPrototypeOf((env.DB as unknown as { alwaysPrimarySession: object }).alwaysPrimarySession),
+  ) as {
     _send: Send;
   };
   const original = session._send;

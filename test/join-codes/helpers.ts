@@ -11,7 +11,11 @@ export interface MadeCode {
 }
 
 /** Makes codes through the API and fails loudly if that is refused. */
-export async function makeCodes(as: Credential, orgId: string, body: { count?: number; role?: "user" | "admin" } = {}): Promise<MadeCode[]> {
+export async function makeCodes(
+  as: Credential,
+  orgId: string,
+  body: { count?: number; role?: "user" | "admin" } = {},
+): Promise<MadeCode[]> {
   const response = await api(`/api/orgs/${orgId}/join-codes`, { body, as });
   if (response.status !== 201) throw new Error(`making codes failed: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body.codes;
@@ -59,7 +63,9 @@ export async function auditActions(orgId: string): Promise<{ action: string; act
 
 /** Makes an account look older than it is: "known" accounts are at least a day old. */
 export async function backdateAccount(userId: string, ageMs: number): Promise<void> {
-  await env.DB.prepare("UPDATE user SET created_at = ? WHERE id = ?").bind(Date.now() - ageMs, userId).run();
+  await env.DB.prepare("UPDATE user SET created_at = ? WHERE id = ?")
+    .bind(Date.now() - ageMs, userId)
+    .run();
 }
 
 /** Spends a whole shared budget (e.g. the global failure budget) without going through the API. */

@@ -48,7 +48,11 @@ describe("POST /api/orgs/:orgId/join-codes with labels", () => {
   it("writes the label as the CSV's fourth column, escaped against formulas", async () => {
     const org = await orgWith();
     const labels = ["=1+1", "+x", "-y", "@z", "Jane, Doe"];
-    const response = await api(`/api/orgs/${org.id}/join-codes`, { body: { labels }, as: org.owner.cookie, headers: { Accept: "text/csv" } });
+    const response = await api(`/api/orgs/${org.id}/join-codes`, {
+      body: { labels },
+      as: org.owner.cookie,
+      headers: { Accept: "text/csv" },
+    });
     const lines = (response.body as string).trim().split("\r\n");
     expect(lines[0]).toBe("code,role,expires_at,label");
     expect(lines.slice(1).map((line) => line.slice(line.indexOf("Z,") + 2))).toEqual(["'=1+1", "'+x", "'-y", "'@z", '"Jane, Doe"']);
@@ -66,7 +70,9 @@ describe("GET /api/orgs/:orgId/join-codes?status=redeemed", () => {
     expect((await redeem(bob.cookie, second.code)).status).toBe(200);
     const response = await api(`/api/orgs/${org.id}/join-codes?status=redeemed`, { as: org.owner.cookie });
     expect(response.status).toBe(200);
-    expect(response.body.codes.map((code: { label: string; redeemedBy: { username: string } }) => [code.label, code.redeemedBy.username])).toEqual([
+    expect(
+      response.body.codes.map((code: { label: string; redeemedBy: { username: string } }) => [code.label, code.redeemedBy.username]),
+    ).toEqual([
       ["second", bob.username],
       ["first", ada.username],
     ]);
@@ -101,7 +107,10 @@ describe("GET /api/orgs/:orgId/join-codes?status=redeemed", () => {
 describe("the members page", () => {
   it("makes labelled codes from the bulk form and lists who redeemed them", async () => {
     const org = await orgWith();
-    const response = await page("/members/codes.csv", { cookie: org.owner.cookie.cookie, form: { count: "", labels: "Ada\r\nBob\r\n\r\n" } });
+    const response = await page("/members/codes.csv", {
+      cookie: org.owner.cookie.cookie,
+      form: { count: "", labels: "Ada\r\nBob\r\n\r\n" },
+    });
     expect(response.status).toBe(200);
     const lines = response.html.trim().split("\r\n");
     expect(lines.slice(1).map((line) => line.split(",")[3])).toEqual(["Ada", "Bob"]);

@@ -20,7 +20,13 @@ describe("POST /api/orgs/:orgId/join-codes", () => {
     expect(response.headers.get("Cache-Control")).toBe("no-store");
     expect(response.body.codes).toHaveLength(1);
     const [code] = response.body.codes;
-    expect(code).toEqual({ id: expect.any(String), code: expect.stringMatching(/^[0-9]{4}-[0-9]{4}$/), role: "user", label: "", expiresAt: expect.any(String) });
+    expect(code).toEqual({
+      id: expect.any(String),
+      code: expect.stringMatching(/^[0-9]{4}-[0-9]{4}$/),
+      role: "user",
+      label: "",
+      expiresAt: expect.any(String),
+    });
     const lifetime = Date.parse(code.expiresAt) - before;
     expect(lifetime).toBeGreaterThanOrEqual(24 * 3600_000);
     expect(lifetime).toBeLessThan(24 * 3600_000 + 60_000);
@@ -40,7 +46,11 @@ describe("POST /api/orgs/:orgId/join-codes", () => {
   it("answers with the codes as a CSV attachment when asked for text/csv", async () => {
     const org = await orgWith();
     await api(`/api/orgs/${org.id}`, { method: "PATCH", body: { name: "Bio Lab 7" }, as: org.owner.cookie });
-    const response = await api(`/api/orgs/${org.id}/join-codes`, { body: { count: 3 }, as: org.owner.cookie, headers: { Accept: "text/csv" } });
+    const response = await api(`/api/orgs/${org.id}/join-codes`, {
+      body: { count: 3 },
+      as: org.owner.cookie,
+      headers: { Accept: "text/csv" },
+    });
     expect(response.status).toBe(201);
     expect(response.headers.get("Content-Type")).toMatch(/^text\/csv/);
     expect(response.headers.get("Content-Disposition")).toMatch(/^attachment; filename="bio-lab-7-join-codes-\d{4}-\d{2}-\d{2}\.csv"$/);
@@ -77,12 +87,15 @@ describe("POST /api/orgs/:orgId/join-codes", () => {
     expect(response.body.error.details).toEqual([{ field: "count", message: expect.any(String) }]);
   });
 
-  it.each([{ count: 0 }, { count: 51 }, { count: 2.5 }, { count: "3" }, { role: "owner" }, { extra: true }])("refuses %j with 400", async (body) => {
-    const org = await orgWith();
-    const response = await api(`/api/orgs/${org.id}/join-codes`, { body, as: org.owner.cookie });
-    expect(response.status).toBe(400);
-    expect(response.body.error.code).toBe("invalid_request");
-  });
+  it.each([{ count: 0 }, { count: 51 }, { count: 2.5 }, { count: "3" }, { role: "owner" }, { extra: true }])(
+    "refuses %j with 400",
+    async (body) => {
+      const org = await orgWith();
+      const response = await api(`/api/orgs/${org.id}/join-codes`, { body, as: org.owner.cookie });
+      expect(response.status).toBe(400);
+      expect(response.body.error.code).toBe("invalid_request");
+    },
+  );
 
   it("refuses a User with 403 and a non-member with 404", async () => {
     const org = await orgWith({ users: 1 });

@@ -48,7 +48,11 @@ describe("POST /api/join", () => {
     for (let n = 1; live.has(madeUp); n += 1) madeUp = `0000-000${n}`;
 
     const joiner = await signUp();
-    const answers = [await redeem(joiner.cookie, revoked!.code), await redeem(joiner.cookie, used!.code), await redeem(joiner.cookie, madeUp)];
+    const answers = [
+      await redeem(joiner.cookie, revoked!.code),
+      await redeem(joiner.cookie, used!.code),
+      await redeem(joiner.cookie, madeUp),
+    ];
     clock.now = () => Date.parse(expired!.expiresAt);
     answers.push(await redeem(joiner.cookie, expired!.code));
 

@@ -48,14 +48,9 @@ async function grow(orgId: string, ownerId: string, counts: { members: number; c
   for (let i = 0; i < counts.members; i += 1) {
     const id = `grown-${orgId}-${i}`;
     statements.push(
-      env.DB.prepare("INSERT INTO user (id, name, email, email_verified, created_at, updated_at, username) VALUES (?, ?, ?, 0, ?, ?, ?)").bind(
-        id,
-        `Grown ${i}`,
-        `${id}@example.com`,
-        now,
-        now,
-        `${id}`.slice(0, 32),
-      ),
+      env.DB.prepare(
+        "INSERT INTO user (id, name, email, email_verified, created_at, updated_at, username) VALUES (?, ?, ?, 0, ?, ?, ?)",
+      ).bind(id, `Grown ${i}`, `${id}@example.com`, now, now, `${id}`.slice(0, 32)),
       env.DB.prepare("INSERT INTO membership (user_id, org_id, role, joined_at) VALUES (?, ?, 'user', ?)").bind(id, orgId, now),
     );
   }
@@ -73,10 +68,7 @@ async function grow(orgId: string, ownerId: string, counts: { members: number; c
 describe("join code secrecy", () => {
   it("keeps no full code anywhere in D1", async () => {
     const org = await orgWith();
-    const codes = [
-      ...(await makeCodes(org.owner.cookie, org.id, { count: 50 })),
-      await makeCode(org.owner.cookie, org.id, "admin"),
-    ];
+    const codes = [...(await makeCodes(org.owner.cookie, org.id, { count: 50 })), await makeCode(org.owner.cookie, org.id, "admin")];
     const csv = await api(`/api/orgs/${org.id}/join-codes`, { body: { count: 5 }, as: org.owner.cookie, headers: { Accept: "text/csv" } });
     const fromCsv = (csv.body as string)
       .trim()
@@ -124,38 +116,34 @@ describe("POST /api/join cost", () => {
     expect(calls()).toBe(1);
   });
 
-  it(
-    "reads the same number of D1 rows per redemption whatever the number of codes and members",
-    async () => {
-      const small = await orgWith();
-      const big = await orgWith();
-      const [smallCode] = await makeCodes(small.owner.cookie, small.id);
-      const [bigCode] = await makeCodes(big.owner.cookie, big.id);
-      const [first, second, third] = [await signUp(), await signUp(), await signUp()];
+  it("reads the same number of D1 rows per redemption whatever the number of codes and members", async () => {
+    const small = await orgWith();
+    const big = await orgWith();
+    const [smallCode] = await makeCodes(small.owner.cookie, small.id);
+    const [bigCode] = await makeCodes(big.owner.cookie, big.id);
+    const [first, second, third] = [await signUp(), await signUp(), await signUp()];
 
-      const before = await meterD1(() => redeem(first.cookie, smallCode!.code, freshAddress()));
-      const beforeMiss = await meterD1(() => redeem(second.cookie, "7777-7776", freshAddress()));
+    const before = await meterD1(() => redeem(first.cookie, smallCode!.code, freshAddress()));
+    const beforeMiss = await meterD1(() => redeem(second.cookie, "7777-7776", freshAddress()));
 
-      await grow(big.id, big.owner.id, { members: 1000, codes: 2000 });
-      expect(await memberCount(big.id)).toBe(1001);
+    await grow(big.id, big.owner.id, { members: 1000, codes: 2000 });
+    expect(await memberCount(big.id)).toBe(1001);
 
-      const after = await meterD1(() => redeem(second.cookie, bigCode!.code, freshAddress()));
-      const afterMiss = await meterD1(() => redeem(third.cookie, "7777-7775", freshAddress()));
+    const after = await meterD1(() => redeem(second.cookie, bigCode!.code, freshAddress()));
+    const afterMiss = await meterD1(() => redeem(third.cookie, "7777-7775", freshAddress()));
 
-      expect(before.result.status).toBe(200);
-      expect(after.result.status).toBe(200);
-      expect(beforeMiss.result.status).toBe(404);
-      expect(afterMiss.result.status).toBe(404);
-      // The meter saw the org object's batch, not only the Worker's reads.
-      expect(after.queries.some((q) => /insert into "membership"/i.test(q))).toBe(true);
-      expect(after.rowsRead).toBe(before.rowsRead);
-      expect(afterMiss.rowsRead).toBe(beforeMiss.rowsRead);
-      expect(after.rowsRead).toBeLessThan(40);
-      console.info(
-        `D1 rows read per redemption: ${before.rowsRead} (small org) / ${after.rowsRead} (1,001 members, 2,001 codes); ` +
-          `per unknown code: ${beforeMiss.rowsRead} / ${afterMiss.rowsRead}; queries per redemption: ${after.queries.length}`,
-      );
-    },
-    120_000,
-  );
+    expect(before.result.status).toBe(200);
+    expect(after.result.status).toBe(200);
+    expect(beforeMiss.result.status).toBe(404);
+    expect(afterMiss.result.status).toBe(404);
+    // The meter saw the org object's batch, not only the Worker's reads.
+    expect(after.queries.some((q) => /insert into "membership"/i.test(q))).toBe(true);
+    expect(after.rowsRead).toBe(before.rowsRead);
+    expect(afterMiss.rowsRead).toBe(beforeMiss.rowsRead);
+    expect(after.rowsRead).toBeLessThan(40);
+    console.info(
+      `D1 rows read per redemption: ${before.rowsRead} (small org) / ${after.rowsRead} (1,001 members, 2,001 codes); ` +
+        `per unknown code: ${beforeMiss.rowsRead} / ${afterMiss.rowsRead}; queries per redemption: ${after.queries.length}`,
+    );
+  }, 120_000);
 });

@@ -63,31 +63,28 @@ describe("POST /api/join throttling", () => {
     expect(answers.filter((a) => a.status === 429)).toHaveLength(10);
   });
 
-  it(
-    "lets other accounts from the same address keep going until the address has 100 failures",
-    async () => {
-      const org = await orgWith();
-      const code = await makeCode(org.owner.cookie, org.id);
-      const address = freshAddress();
-      const accounts = await Promise.all(Array.from({ length: 11 }, () => signUp()));
+  it("lets other accounts from the same address keep going until the address has 100 failures", async () => {
+    const org = await orgWith();
+    const code = await makeCode(org.owner.cookie, org.id);
+    const address = freshAddress();
+    const accounts = await Promise.all(Array.from({ length: 11 }, () => signUp()));
 
-      for (const account of accounts.slice(0, 10)) {
-        for (let i = 0; i < 10; i += 1) expect((await redeem(account.cookie, madeUp(), address)).status).toBe(404);
-        // This account is spent; the next one from the same address still gets real answers.
-        expect((await redeem(account.cookie, madeUp(), address)).status).toBe(429);
-      }
-      const fresh = accounts[10]!;
-      const refused = await redeem(fresh.cookie, code.code, address);
-      expect(refused.status).toBe(429);
-      const retryAfter = Number(refused.headers.get("Retry-After"));
-      expect(retryAfter).toBeGreaterThan(15 * 60);
-      expect(retryAfter).toBeLessThanOrEqual(60 * 60);
-      expect(await codeRow(code.id)).toMatchObject({ redeemed_at: null });
+    for (const account of accounts.slice(0, 10)) {
+      for (let i = 0; i < 10; i += 1) expect((await redeem(account.cookie, madeUp(), address)).status).toBe(404);
+      // This account is spent; the next one from the same address still gets real answers.
+      expect((await redeem(account.cookie, madeUp(), address)).status).toBe(429);
+    }
+    const fresh = accounts[10]!;
+    const refused = await redeem(fresh.cookie, code.code, address);
+    expect(refused.status).toBe(429);
+    const retryAfter = Number(refused.headers.get("Retry-After"));
+    expect(retryAfter).toBeGreaterThan(15 * 60);
+    expect(retryAfter).toBeLessThanOrEqual(60 * 60);
+    expect(await codeRow(code.id)).toMatchObject({ redeemed_at: null });
 
-      // The same account from another address is answered.
-      expect((await redeem(fresh.cookie, code.code, freshAddress())).status).toBe(200);
-    },
-  );
+    // The same account from another address is answered.
+    expect((await redeem(fresh.cookie, code.code, freshAddress())).status).toBe(200);
+  });
 
   it("does not count a successful redemption against the account or the address", async () => {
     const org = await orgWith();

@@ -35,7 +35,10 @@ function join(as: Credential, body: Record<string, unknown>, address: string) {
 }
 
 let guesses = 0;
-const madeUp = () => `7${String((guesses += 1)).padStart(7, "0")}`;
+const madeUp = () => {
+  guesses += 1;
+  return `7${String(guesses).padStart(7, "0")}`;
+};
 
 // Its own file: the global budget is one counter for everyone, and storage is per file.
 describe("POST /api/join while the global guessing budget is spent", () => {
@@ -53,7 +56,10 @@ describe("POST /api/join while the global guessing budget is spent", () => {
     const asked = await join(newcomer.cookie, { code: code!.code }, address);
     expect(asked.status).toBe(429);
     expect(Number(asked.headers.get("Retry-After"))).toBeGreaterThan(0);
-    expect(asked.body.error).toMatchObject({ code: "rate_limited", details: { challenge: "turnstile", siteKey: TURNSTILE_TEST_KEYS.siteKey } });
+    expect(asked.body.error).toMatchObject({
+      code: "rate_limited",
+      details: { challenge: "turnstile", siteKey: TURNSTILE_TEST_KEYS.siteKey },
+    });
     expect(await codeRow(code!.id)).toMatchObject({ redeemed_at: null });
 
     const joined = await join(newcomer.cookie, { code: code!.code, turnstileToken: "solved-1" }, address);
@@ -116,7 +122,11 @@ describe("POST /api/join while the global guessing budget is spent", () => {
     expect(asked.html).toContain(`data-sitekey="${TURNSTILE_TEST_KEYS.siteKey}"`);
     expect(asked.html).toContain('src="https://challenges.cloudflare.com/turnstile/v0/api.js"');
     expect(asked.html).toContain(`value="${code!.code}"`);
-    const joined = await page("/setup/join", { cookie: newcomer.cookie.cookie, form: { code: code!.code, "cf-turnstile-response": "solved-page" }, headers });
+    const joined = await page("/setup/join", {
+      cookie: newcomer.cookie.cookie,
+      form: { code: code!.code, "cf-turnstile-response": "solved-page" },
+      headers,
+    });
     expect(joined.location).toBe("/");
     expect((await api("/api/me", { as: newcomer.cookie })).body).toMatchObject({ org: { id: org.id }, role: "user" });
   });

@@ -9,7 +9,11 @@ afterEach(closeAll);
 describe("live sockets under concurrent changes", () => {
   it("gives every socket one notice per committed change, however the changes race", async () => {
     const org = await orgWith({ users: 2 });
-    const sockets = await Promise.all([connect(org.id, org.owner.cookie), connect(org.id, org.users[0]!.cookie), connect(org.id, org.users[1]!.cookie)]);
+    const sockets = await Promise.all([
+      connect(org.id, org.owner.cookie),
+      connect(org.id, org.users[0]!.cookie),
+      connect(org.id, org.users[1]!.cookie),
+    ]);
     const made = await Promise.all(
       Array.from({ length: 5 }, (_, i) => api(`/api/orgs/${org.id}/machines`, { body: { name: `m${i}` }, as: org.users[i % 2]!.cookie })),
     );

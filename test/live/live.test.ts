@@ -77,7 +77,9 @@ describe("change notices", () => {
     const [ada, sam] = [org.admins[0]!, org.users[0]!];
     const adaSocket = await connect(org.id, ada.cookie);
     const samSocket = await connect(org.id, await tokenFor(sam));
-    expect((await api(`/api/orgs/${org.id}`, { method: "PATCH", body: { description: "Secret plans" }, as: org.owner.cookie })).status).toBe(200);
+    expect(
+      (await api(`/api/orgs/${org.id}`, { method: "PATCH", body: { description: "Secret plans" }, as: org.owner.cookie })).status,
+    ).toBe(200);
     for (const socket of [adaSocket, samSocket]) {
       const message = await socket.nextChange();
       expect(Object.keys(message).sort()).toEqual(["at", "topics", "type"]);
@@ -91,7 +93,9 @@ describe("change notices", () => {
     const socket = await connect(org.id, sam.cookie);
     const created = await api(`/api/orgs/${org.id}/join-codes`, { body: { count: 1 }, as: org.owner.cookie });
     expect((await socket.nextChange()).topics).toEqual(["codes"]);
-    expect((await api(`/api/orgs/${org.id}/join-codes/${created.body.codes[0].id}`, { method: "DELETE", as: org.owner.cookie })).status).toBe(204);
+    expect(
+      (await api(`/api/orgs/${org.id}/join-codes/${created.body.codes[0].id}`, { method: "DELETE", as: org.owner.cookie })).status,
+    ).toBe(204);
     expect((await socket.nextChange()).topics).toEqual(["codes"]);
 
     const code = (await api(`/api/orgs/${org.id}/join-codes`, { body: { count: 1 }, as: org.owner.cookie })).body.codes[0].code;
@@ -157,7 +161,8 @@ describe("closing a member's sockets", () => {
     const [ada, sam] = [org.admins[0]!, org.users[0]!];
     const adaSocket = await connect(org.id, ada.cookie);
     const samSocket = await connect(org.id, sam.cookie);
-    const role = (userId: string, to: string) => api(`/api/orgs/${org.id}/members/${userId}/role`, { method: "PUT", body: { role: to }, as: org.owner.cookie });
+    const role = (userId: string, to: string) =>
+      api(`/api/orgs/${org.id}/members/${userId}/role`, { method: "PUT", body: { role: to }, as: org.owner.cookie });
     expect((await role(sam.id, "admin")).status).toBe(200);
     expect((await samSocket.nextChange()).topics).toContain("members");
     expect((await role(ada.id, "user")).status).toBe(200);
@@ -183,7 +188,9 @@ describe("the org object's sockets", () => {
     const ada = org.admins[0]!;
     await connect(org.id, ada.cookie, { "X-Cohort-Live-User": org.owner.id });
     await connect(org.id, org.owner.cookie);
-    const tags = await runInDurableObject(env.ORG.getByName(org.id), (_instance, state) => state.getWebSockets().map((ws) => state.getTags(ws).sort()));
+    const tags = await runInDurableObject(env.ORG.getByName(org.id), (_instance, state) =>
+      state.getWebSockets().map((ws) => state.getTags(ws).sort()),
+    );
     expect(tags).toEqual(
       expect.arrayContaining([
         [`role:admin`, `user:${ada.id}`],

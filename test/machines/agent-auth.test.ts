@@ -34,7 +34,9 @@ describe("agent authentication", () => {
       const start = Date.now();
       clock.now = () => start;
       await api("/api/agent/claim", { method: "POST", as: { token: agentToken } });
-      const seen = async () => (await api(`/api/orgs/${org.id}/machines`, { as: org.owner.cookie })).body.machines.find((m: { id: string }) => m.id === machine.id).lastSeenAt;
+      const seen = async () =>
+        (await api(`/api/orgs/${org.id}/machines`, { as: org.owner.cookie })).body.machines.find((m: { id: string }) => m.id === machine.id)
+          .lastSeenAt;
       await expect.poll(seen).toBe(new Date(start).toISOString());
       clock.now = () => start + 10_000;
       await api("/api/agent/claim", { method: "POST", as: { token: agentToken } });

@@ -45,7 +45,10 @@ const fieldValues: Record<string, fc.Arbitrary<unknown>> = {
   ),
   website: fc.oneof(
     { weight: 3, arbitrary: fc.constantFrom("", "https://example.org/lab", "http://lab.example.edu", pad("https://padded.example.org")) },
-    { weight: 1, arbitrary: fc.constantFrom("javascript:alert(1)", "ftp://files.example.org", "example.org", `https://${"a".repeat(200)}.org`) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom("javascript:alert(1)", "ftp://files.example.org", "example.org", `https://${"a".repeat(200)}.org`),
+    },
   ),
   location: fc.constantFrom("", "Building 7", pad("Geneva"), "l".repeat(100), "l".repeat(101)),
   sector: fc.constantFrom("", "Research", "s".repeat(100), "s".repeat(101)),
@@ -60,7 +63,9 @@ const { color: unknownField, ...knownFields } = fieldValues;
 const profileBody: fc.Arbitrary<Body> = fc
   .tuple(fc.record(knownFields), fc.nat(7), unknownField!)
   .chain(([full, dice, color]) =>
-    fc.subarray(Object.keys(full)).map((keys) => ({ ...Object.fromEntries(keys.map((key) => [key, full[key]])), ...(dice === 0 ? { color } : {}) })),
+    fc
+      .subarray(Object.keys(full))
+      .map((keys) => ({ ...Object.fromEntries(keys.map((key) => [key, full[key]])), ...(dice === 0 ? { color } : {}) })),
   );
 
 // Create bodies are mostly valid: the profile rules themselves are exercised by PATCH.
@@ -81,15 +86,32 @@ const createBody: fc.Arbitrary<Body> = fc.oneof(
 );
 
 const volumeBody: fc.Arbitrary<Body> = fc.oneof(
-  { weight: 8, arbitrary: fc.record({ name: fc.integer({ min: 0, max: 99 }).map((n) => `vol-${n}`), sizeGb: fc.integer({ min: 1, max: 100 }) }) },
-  { weight: 1, arbitrary: fc.constantFrom<Body>({ name: "", sizeGb: 5 }, { name: "v", sizeGb: 0 }, { name: "v", sizeGb: -3 }, { name: "v", sizeGb: 2.5 }, { name: "v", sizeGb: "10" }, { name: "v" }) },
+  {
+    weight: 8,
+    arbitrary: fc.record({ name: fc.integer({ min: 0, max: 99 }).map((n) => `vol-${n}`), sizeGb: fc.integer({ min: 1, max: 100 }) }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom<Body>(
+      { name: "", sizeGb: 5 },
+      { name: "v", sizeGb: 0 },
+      { name: "v", sizeGb: -3 },
+      { name: "v", sizeGb: 2.5 },
+      { name: "v", sizeGb: "10" },
+      { name: "v" },
+    ),
+  },
 );
 
 const machineBody: fc.Arbitrary<Body> = fc.oneof(
   {
     weight: 8,
     arbitrary: fc.record(
-      { name: fc.integer({ min: 0, max: 99 }).map((n) => `node-${n}`), hostname: fc.constant("node.lab.example"), gpus: fc.integer({ min: 0, max: 8 }) },
+      {
+        name: fc.integer({ min: 0, max: 99 }).map((n) => `node-${n}`),
+        hostname: fc.constant("node.lab.example"),
+        gpus: fc.integer({ min: 0, max: 8 }),
+      },
       { requiredKeys: ["name"] },
     ),
   },
@@ -112,7 +134,13 @@ const targetPick: fc.Arbitrary<TargetPick> = fc.oneof(
 export function rawCommand(poolSize: number): fc.Arbitrary<RawCommand> {
   const base = fc.record({
     actor: fc.oneof(
-      { weight: 50, arbitrary: fc.record({ type: fc.constantFrom("owner" as const, "member" as const, "member" as const, "orgless" as const, "any" as const), k: fc.nat(poolSize - 1) }) },
+      {
+        weight: 50,
+        arbitrary: fc.record({
+          type: fc.constantFrom("owner" as const, "member" as const, "member" as const, "orgless" as const, "any" as const),
+          k: fc.nat(poolSize - 1),
+        }),
+      },
       { weight: 1, arbitrary: fc.constant({ type: "anonymous" as const }) },
     ),
     via: fc.constantFrom<Credential>("cookie", "token"),
@@ -120,14 +148,20 @@ export function rawCommand(poolSize: number): fc.Arbitrary<RawCommand> {
   });
   const variant = fc.oneof(
     { weight: 5, arbitrary: createBody.map((body) => ({ kind: "createOrg" as const, body })) },
-    { weight: 16, arbitrary: fc.constantFrom("user" as const, "user" as const, "admin" as const).map((role) => ({ kind: "join" as const, role })) },
+    {
+      weight: 16,
+      arbitrary: fc.constantFrom("user" as const, "user" as const, "admin" as const).map((role) => ({ kind: "join" as const, role })),
+    },
     { weight: 6, arbitrary: profileBody.map((body) => ({ kind: "updateProfile" as const, body })) },
     {
       weight: 10,
       arbitrary: fc.record({
         kind: fc.constant("changeRole" as const),
         target: targetPick,
-        role: fc.oneof({ weight: 9, arbitrary: fc.constantFrom("admin", "user") }, { weight: 1, arbitrary: fc.constantFrom("owner", "superuser", 1) }),
+        role: fc.oneof(
+          { weight: 9, arbitrary: fc.constantFrom("admin", "user") },
+          { weight: 1, arbitrary: fc.constantFrom("owner", "superuser", 1) },
+        ),
       }),
     },
     { weight: 9, arbitrary: targetPick.map((target) => ({ kind: "removeMember" as const, target })) },
@@ -136,15 +170,35 @@ export function rawCommand(poolSize: number): fc.Arbitrary<RawCommand> {
       arbitrary: fc.record({
         kind: fc.constant("transfer" as const),
         target: targetPick,
-        orgName: fc.oneof({ weight: 8, arbitrary: fc.constant("right" as const) }, { weight: 1, arbitrary: fc.constantFrom("wrong" as const, "case" as const) }),
-        username: fc.oneof({ weight: 8, arbitrary: fc.constant("right" as const) }, { weight: 1, arbitrary: fc.constant("wrong" as const) }),
+        orgName: fc.oneof(
+          { weight: 8, arbitrary: fc.constant("right" as const) },
+          { weight: 1, arbitrary: fc.constantFrom("wrong" as const, "case" as const) },
+        ),
+        username: fc.oneof(
+          { weight: 8, arbitrary: fc.constant("right" as const) },
+          { weight: 1, arbitrary: fc.constant("wrong" as const) },
+        ),
       }),
     },
     { weight: 6, arbitrary: fc.constant({ kind: "leave" as const }) },
     { weight: 10, arbitrary: volumeBody.map((body) => ({ kind: "createVolume" as const, body })) },
-    { weight: 4, arbitrary: fc.record({ kind: fc.constant("deleteVolume" as const), k: fc.nat(15), anyOrg: fc.constantFrom(false, false, false, true) }) },
+    {
+      weight: 4,
+      arbitrary: fc.record({
+        kind: fc.constant("deleteVolume" as const),
+        k: fc.nat(15),
+        anyOrg: fc.constantFrom(false, false, false, true),
+      }),
+    },
     { weight: 7, arbitrary: machineBody.map((body) => ({ kind: "createMachine" as const, body })) },
-    { weight: 3, arbitrary: fc.record({ kind: fc.constant("deleteMachine" as const), k: fc.nat(15), anyOrg: fc.constantFrom(false, false, false, true) }) },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        kind: fc.constant("deleteMachine" as const),
+        k: fc.nat(15),
+        anyOrg: fc.constantFrom(false, false, false, true),
+      }),
+    },
   );
   return fc.tuple(base, variant).map(([b, v]) => ({ ...b, ...v }) as RawCommand);
 }
@@ -158,7 +212,9 @@ export function commandSequence(poolSize: number, maxLength = 15): fc.Arbitrary<
     kind: fc.constant("createOrg" as const),
     body: fc.integer({ min: 0, max: 99 }).map((n): Body => ({ name: `Org ${n}` })),
   });
-  return fc.tuple(opening, fc.array(rawCommand(poolSize), { minLength: 7, maxLength: maxLength - 1 })).map(([first, rest]) => [first, ...rest]);
+  return fc
+    .tuple(opening, fc.array(rawCommand(poolSize), { minLength: 7, maxLength: maxLength - 1 }))
+    .map(([first, rest]) => [first, ...rest]);
 }
 
 function resolveActor(state: ModelState, pick: ActorPick, poolSize: number): number | "anonymous" {
@@ -196,7 +252,13 @@ function resolveTarget(state: ModelState, actor: number | "anonymous", org: OrgR
  * A volume or machine: mostly one of the actor's own in the org (so deletes can succeed),
  * else any of the org's (someone else's: 403), or any ever made (another org's, or deleted: 404).
  */
-function resolveResource(list: ({ org: number; owner: number } | null)[], org: OrgRef, actor: number | "anonymous", k: number, anyOrg: boolean): number | "missing" {
+function resolveResource(
+  list: ({ org: number; owner: number } | null)[],
+  org: OrgRef,
+  actor: number | "anonymous",
+  k: number,
+  anyOrg: boolean,
+): number | "missing" {
   const all = list.map((item, index) => ({ item, index }));
   const inOrg = all.filter(({ item }) => item && item.org === org);
   const own = inOrg.filter(({ item }) => item!.owner === actor);

@@ -59,7 +59,9 @@ describe("the organization model", () => {
             const reply = await world.run(state, command, raw.via);
             const answer = `${command.kind} ${expected.status}${expected.code ? ` ${expected.code}` : ""}`;
             answers.set(answer, (answers.get(answer) ?? 0) + 1);
-            log.push(`${JSON.stringify(command)} via ${raw.via} → model ${expected.status} ${expected.code ?? ""}, worker ${reply.status} ${reply.code ?? ""}`);
+            log.push(
+              `${JSON.stringify(command)} via ${raw.via} → model ${expected.status} ${expected.code ?? ""}, worker ${reply.status} ${reply.code ?? ""}`,
+            );
             const context = `\n${log.join("\n")}\nworker body: ${JSON.stringify(reply.raw.body)}`;
 
             expect({ status: reply.status, code: reply.code }, context).toEqual({ status: expected.status, code: expected.code });
@@ -76,7 +78,12 @@ describe("the organization model", () => {
               if (rule === "some") expect(grew, `audit log of org ${org} did not grow${context}`).toBeGreaterThan(0);
             }
             // Volumes are conserved: an org's count moves only by a volume made or deleted in it.
-            const made = command.kind === "createVolume" && reply.status === 201 ? 1 : command.kind === "deleteVolume" && reply.status === 204 ? -1 : 0;
+            const made =
+              command.kind === "createVolume" && reply.status === 201
+                ? 1
+                : command.kind === "deleteVolume" && reply.status === 204
+                  ? -1
+                  : 0;
             state.orgs.forEach((_, org) => {
               const delta = volumesIn(now.stored, org) - volumesIn(stored.stored, org);
               expect(delta, `volume count of org ${org}${context}`).toBe("org" in command && command.org === org ? made : 0);
@@ -94,7 +101,12 @@ describe("the organization model", () => {
         { numRuns: RUNS, seed: SEED, ...(MINUTES ? { interruptAfterTimeLimit: MINUTES * 60_000, markInterruptAsFailure: false } : {}) },
       );
       console.log(`model: ${sequences} sequences run (shrinking included), ${steps} steps, 0 violations`);
-      console.log([...answers].sort().map(([answer, n]) => `  ${answer}: ${n}`).join("\n"));
+      console.log(
+        [...answers]
+          .sort()
+          .map(([answer, n]) => `  ${answer}: ${n}`)
+          .join("\n"),
+      );
     },
     Math.max(300_000, RUNS * 3_000),
   );

@@ -77,7 +77,11 @@ export class RealWorld {
       case "transfer":
         return api(`${this.orgPath(command.org)}/transfer`, {
           method: "POST",
-          body: { userId: this.users[command.target]!.id, confirmOrgName: command.confirmOrgName, confirmUsername: command.confirmUsername },
+          body: {
+            userId: this.users[command.target]!.id,
+            confirmOrgName: command.confirmOrgName,
+            confirmUsername: command.confirmUsername,
+          },
           as,
         });
       case "leave":
@@ -204,7 +208,14 @@ export class RealWorld {
       orgs: sortBy(
         orgRows!.results.map((row) => ({
           org: number(orgs, row.id),
-          profile: { name: row.name, website: row.website, location: row.location, sector: row.sector, universityName: row.university_name, description: row.description },
+          profile: {
+            name: row.name,
+            website: row.website,
+            location: row.location,
+            sector: row.sector,
+            universityName: row.university_name,
+            description: row.description,
+          },
         })),
         (entry) => String(entry.org),
       ),
@@ -213,11 +224,21 @@ export class RealWorld {
         (entry) => String(entry.user),
       ),
       volumes: sortBy(
-        volumeRows!.results.map((row) => ({ volume: number(volumes, row.id), org: number(orgs, row.org_id), owner: number(users, row.owner_id), name: row.name, sizeGb: row.size_gb })),
+        volumeRows!.results.map((row) => ({
+          volume: number(volumes, row.id),
+          org: number(orgs, row.org_id),
+          owner: number(users, row.owner_id),
+          name: row.name,
+          sizeGb: row.size_gb,
+        })),
         (entry) => String(entry.volume),
       ),
       machines: sortBy(
-        machineRows!.results.map((row) => ({ machine: number(machines, row.id), org: number(orgs, row.org_id), owner: number(users, row.owner_id) })),
+        machineRows!.results.map((row) => ({
+          machine: number(machines, row.id),
+          org: number(orgs, row.org_id),
+          owner: number(users, row.owner_id),
+        })),
         (entry) => String(entry.machine),
       ),
     };
@@ -293,7 +314,9 @@ export function expectedObservation(state: ModelState, scope: Scope = everything
         (entry) => String(entry.user),
       ),
       volumes: sortBy(
-        state.volumes.flatMap((volume, index) => (volume && volume.org === org ? [{ volume: index, owner: volume.owner, name: volume.name, sizeGb: volume.sizeGb }] : [])),
+        state.volumes.flatMap((volume, index) =>
+          volume && volume.org === org ? [{ volume: index, owner: volume.owner, name: volume.name, sizeGb: volume.sizeGb }] : [],
+        ),
         (entry) => String(entry.volume),
       ),
     };
@@ -309,7 +332,9 @@ export function expectedStored(state: ModelState): StoredState {
       [...state.members].map(([user, membership]) => ({ user, org: membership.org, role: membership.role })),
       (entry) => String(entry.user),
     ),
-    volumes: state.volumes.flatMap((volume, index) => (volume ? [{ volume: index, org: volume.org, owner: volume.owner, name: volume.name, sizeGb: volume.sizeGb }] : [])),
+    volumes: state.volumes.flatMap((volume, index) =>
+      volume ? [{ volume: index, org: volume.org, owner: volume.owner, name: volume.name, sizeGb: volume.sizeGb }] : [],
+    ),
     machines: state.machines.flatMap((machine, index) => (machine ? [{ machine: index, org: machine.org, owner: machine.owner }] : [])),
   };
 }

@@ -132,7 +132,8 @@ function validMachine(body: Record<string, unknown>): boolean {
   if (keys.some((key) => !["name", "hostname", "gpus"].includes(key))) return false;
   if (!validName(body.name)) return false;
   if (body.hostname !== undefined && (typeof body.hostname !== "string" || body.hostname.trim().length > 253)) return false;
-  if (body.gpus !== undefined && !(Number.isInteger(body.gpus) && (body.gpus as number) >= 0 && (body.gpus as number) <= 1024)) return false;
+  if (body.gpus !== undefined && !(Number.isInteger(body.gpus) && (body.gpus as number) >= 0 && (body.gpus as number) <= 1024))
+    return false;
   return true;
 }
 
@@ -158,7 +159,11 @@ function reply(status: number, code?: string, audit: [number, AuditExpectation][
 
 /** Refusals change nothing, so every existing org's log must stay as it was. */
 function refusal(state: ModelState, status: number, code: string): Outcome {
-  return reply(status, code, state.orgs.map((_, org) => [org, "none"]));
+  return reply(
+    status,
+    code,
+    state.orgs.map((_, org) => [org, "none"]),
+  );
 }
 
 /** The member leaves the org: their volumes go to the Owner, their machines are deregistered. */

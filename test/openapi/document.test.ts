@@ -87,7 +87,9 @@ describe("GET /api/openapi.json", () => {
 
   it("describes no path the contract does not have", async () => {
     const doc = await servedDocument();
-    const documented = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`));
+    const documented = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    );
     expect(documented.sort()).toEqual([...CONTRACT].sort());
   });
 
@@ -133,7 +135,9 @@ describe("GET /api/openapi.json", () => {
       for (const [method, operation] of Object.entries(methods)) {
         for (const [status, response] of Object.entries(operation.responses)) {
           if (!status.startsWith("4")) continue;
-          expect(response.content?.["application/json"]?.schema, `${method} ${path} ${status}`).toEqual({ $ref: "#/components/schemas/Error" });
+          expect(response.content?.["application/json"]?.schema, `${method} ${path} ${status}`).toEqual({
+            $ref: "#/components/schemas/Error",
+          });
         }
       }
     }
@@ -149,7 +153,10 @@ describe("GET /api/openapi.json", () => {
   it("describes request bodies as strictly as the routes parse them (unknown fields refused)", async () => {
     const doc = await servedDocument();
     expect(doc.components.schemas.CreateOrgRequest).toMatchObject({ type: "object", required: ["name"], additionalProperties: false });
-    expect(doc.components.schemas.DeviceCodeRequest).toMatchObject({ additionalProperties: false, properties: { clientName: { type: "string", maxLength: 100 } } });
+    expect(doc.components.schemas.DeviceCodeRequest).toMatchObject({
+      additionalProperties: false,
+      properties: { clientName: { type: "string", maxLength: 100 } },
+    });
   });
 
   it("compiles a validator for every JSON response schema it declares", async () => {

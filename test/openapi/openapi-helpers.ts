@@ -71,6 +71,8 @@ export async function expectDeclared(method: string, path: string, response: { s
   const doc = await servedDocument();
   const result = responseValidator(doc, method, path, response.status).safeParse(response.body);
   if (!result.success) {
-    throw new Error(`${method} ${path} ${response.status} does not match its schema: ${JSON.stringify(result.error.issues)}\n${JSON.stringify(response.body)}`);
+    throw new Error(
+      `${method} ${path} ${response.status} does not match its schema: ${JSON.stringify(result.error.issues)}\n${JSON.stringify(response.body)}`,
+    );
   }
 }

@@ -11,12 +11,28 @@ import { expectDeclared, responseValidator, servedDocument } from "./openapi-hel
  */
 describe("real responses match the schema declared for their status", () => {
   it("accounts and tokens", async () => {
-    const signUpResponse = await api("/api/auth/sign-up/email", { body: { email: "openapi-a@example.com", password: "correct horse battery", name: "A", username: "openapi-a" } });
+    const signUpResponse = await api("/api/auth/sign-up/email", {
+      body: { email: "openapi-a@example.com", password: "correct horse battery", name: "A", username: "openapi-a" },
+    });
     await expectDeclared("POST", "/api/auth/sign-up/email", signUpResponse);
     await expectDeclared("POST", "/api/auth/sign-up/email", await api("/api/auth/sign-up/email", { body: { email: "x" } }));
-    await expectDeclared("POST", "/api/auth/sign-up/email", await api("/api/auth/sign-up/email", { body: { email: "openapi-a@example.com", password: "correct horse battery", name: "A", username: "openapi-b" } }));
-    await expectDeclared("POST", "/api/auth/sign-in/email", await api("/api/auth/sign-in/email", { body: { email: "openapi-a@example.com", password: "correct horse battery" } }));
-    await expectDeclared("POST", "/api/auth/sign-in/email", await api("/api/auth/sign-in/email", { body: { email: "openapi-a@example.com", password: "wrong password!" } }));
+    await expectDeclared(
+      "POST",
+      "/api/auth/sign-up/email",
+      await api("/api/auth/sign-up/email", {
+        body: { email: "openapi-a@example.com", password: "correct horse battery", name: "A", username: "openapi-b" },
+      }),
+    );
+    await expectDeclared(
+      "POST",
+      "/api/auth/sign-in/email",
+      await api("/api/auth/sign-in/email", { body: { email: "openapi-a@example.com", password: "correct horse battery" } }),
+    );
+    await expectDeclared(
+      "POST",
+      "/api/auth/sign-in/email",
+      await api("/api/auth/sign-in/email", { body: { email: "openapi-a@example.com", password: "wrong password!" } }),
+    );
 
     const user = await signUp();
     await expectDeclared("GET", "/api/me", await api("/api/me", { as: user.cookie }));
@@ -35,7 +51,11 @@ describe("real responses match the schema declared for their status", () => {
     const [admin, member] = [org.admins[0]!, org.users[0]!];
     const base = `/api/orgs/${org.id}`;
     const stranger = await signUp();
-    await expectDeclared("POST", "/api/orgs", await api("/api/orgs", { body: { name: "Another", website: "https://example.com" }, as: stranger.cookie }));
+    await expectDeclared(
+      "POST",
+      "/api/orgs",
+      await api("/api/orgs", { body: { name: "Another", website: "https://example.com" }, as: stranger.cookie }),
+    );
     await expectDeclared("POST", "/api/orgs", await api("/api/orgs", { body: { name: "Third" }, as: stranger.cookie }));
     await expectDeclared("GET", "/api/orgs/{orgId}", await api(base, { as: owner }));
     await expectDeclared("GET", "/api/orgs/{orgId}", await api(base, { as: stranger.cookie }));
@@ -43,13 +63,29 @@ describe("real responses match the schema declared for their status", () => {
     await expectDeclared("PATCH", "/api/orgs/{orgId}", await api(base, { method: "PATCH", body: { website: "ftp://x" }, as: owner }));
     await expectDeclared("PATCH", "/api/orgs/{orgId}", await api(base, { method: "PATCH", body: { location: "x" }, as: member.cookie }));
     await expectDeclared("GET", "/api/orgs/{orgId}/members", await api(`${base}/members`, { as: member.cookie }));
-    await expectDeclared("PUT", "/api/orgs/{orgId}/members/{userId}/role", await api(`${base}/members/${member.id}/role`, { method: "PUT", body: { role: "admin" }, as: owner }));
-    await expectDeclared("PUT", "/api/orgs/{orgId}/members/{userId}/role", await api(`${base}/members/${org.owner.id}/role`, { method: "PUT", body: { role: "user" }, as: owner }));
-    await expectDeclared("POST", "/api/orgs/{orgId}/transfer", await api(`${base}/transfer`, { body: { userId: admin.id, confirmOrgName: "wrong", confirmUsername: admin.username }, as: owner }));
+    await expectDeclared(
+      "PUT",
+      "/api/orgs/{orgId}/members/{userId}/role",
+      await api(`${base}/members/${member.id}/role`, { method: "PUT", body: { role: "admin" }, as: owner }),
+    );
+    await expectDeclared(
+      "PUT",
+      "/api/orgs/{orgId}/members/{userId}/role",
+      await api(`${base}/members/${org.owner.id}/role`, { method: "PUT", body: { role: "user" }, as: owner }),
+    );
+    await expectDeclared(
+      "POST",
+      "/api/orgs/{orgId}/transfer",
+      await api(`${base}/transfer`, { body: { userId: admin.id, confirmOrgName: "wrong", confirmUsername: admin.username }, as: owner }),
+    );
     await expectDeclared("GET", "/api/orgs/{orgId}/events", await api(`${base}/events?limit=2`, { as: owner }));
     await expectDeclared("GET", "/api/orgs/{orgId}/events", await api(`${base}/events?limit=0`, { as: owner }));
     await expectDeclared("POST", "/api/orgs/{orgId}/leave", await api(`${base}/leave`, { method: "POST", as: owner }));
-    await expectDeclared("POST", "/api/orgs/{orgId}/transfer", await api(`${base}/transfer`, { body: { userId: admin.id, confirmOrgName: org.name, confirmUsername: admin.username }, as: owner }));
+    await expectDeclared(
+      "POST",
+      "/api/orgs/{orgId}/transfer",
+      await api(`${base}/transfer`, { body: { userId: admin.id, confirmOrgName: org.name, confirmUsername: admin.username }, as: owner }),
+    );
     await expectDeclared("POST", "/api/orgs/{orgId}/leave", await api(`${base}/leave`, { method: "POST", as: member.cookie }));
   });
 
@@ -69,7 +105,11 @@ describe("real responses match the schema declared for their status", () => {
     const redeemed = await api(`${base}/join-codes?status=redeemed`, { as: owner });
     expect(redeemed.body.codes).toHaveLength(1);
     await expectDeclared("GET", "/api/orgs/{orgId}/join-codes", redeemed);
-    await expectDeclared("DELETE", "/api/orgs/{orgId}/join-codes/{codeId}", await api(`${base}/join-codes/nope`, { method: "DELETE", as: owner }));
+    await expectDeclared(
+      "DELETE",
+      "/api/orgs/{orgId}/join-codes/{codeId}",
+      await api(`${base}/join-codes/nope`, { method: "DELETE", as: owner }),
+    );
     await expectDeclared("GET", "/api/orgs/{orgId}/join-codes", await api(`${base}/join-codes`, { as: joiner.cookie }));
   });
 
@@ -77,8 +117,16 @@ describe("real responses match the schema declared for their status", () => {
     const org = await orgWith();
     const owner = org.owner.cookie;
     const base = `/api/orgs/${org.id}`;
-    await expectDeclared("POST", "/api/orgs/{orgId}/volumes", await api(`${base}/volumes`, { body: { name: "data", sizeGb: 10 }, as: owner }));
-    await expectDeclared("POST", "/api/orgs/{orgId}/volumes", await api(`${base}/volumes`, { body: { name: "data", sizeGb: 0 }, as: owner }));
+    await expectDeclared(
+      "POST",
+      "/api/orgs/{orgId}/volumes",
+      await api(`${base}/volumes`, { body: { name: "data", sizeGb: 10 }, as: owner }),
+    );
+    await expectDeclared(
+      "POST",
+      "/api/orgs/{orgId}/volumes",
+      await api(`${base}/volumes`, { body: { name: "data", sizeGb: 0 }, as: owner }),
+    );
     await expectDeclared("GET", "/api/orgs/{orgId}/volumes", await api(`${base}/volumes`, { as: owner }));
     await expectDeclared("GET", "/api/orgs/{orgId}/volumes", await api(`${base}/volumes?all=1`, { as: owner }));
     await expectDeclared("DELETE", "/api/orgs/{orgId}/volumes/{id}", await api(`${base}/volumes/nope`, { method: "DELETE", as: owner }));
@@ -97,7 +145,10 @@ describe("real responses match the schema declared for their status", () => {
     } else {
       // Until the agents branch is merged, the only differences allowed are the fields it adds.
       const pending = new Set(["shared", "lastSeenAt", "agentToken"]);
-      for (const [method, response] of [["POST", created], ["GET", listed]] as const) {
+      for (const [method, response] of [
+        ["POST", created],
+        ["GET", listed],
+      ] as const) {
         const result = responseValidator(doc, method, "/api/orgs/{orgId}/machines", response.status).safeParse(response.body);
         for (const issue of result.success ? [] : result.error.issues) expect(pending.has(String(issue.path.at(-1)))).toBe(true);
       }
@@ -113,12 +164,24 @@ describe("real responses match the schema declared for their status", () => {
     await expectDeclared("POST", "/api/device/code", await api("/api/device/code", { body: { clientName: 1 } }));
     await expectDeclared("POST", "/api/device/token", await api("/api/device/token", { body: { deviceCode: code.body.deviceCode } }));
     await expectDeclared("POST", "/api/device/token", await api("/api/device/token", { body: { deviceCode: code.body.deviceCode } }));
-    await expectDeclared("POST", "/api/device/approve", await api("/api/device/approve", { body: { userCode: "BBBB-BBBB" }, as: user.cookie }));
-    await expectDeclared("POST", "/api/device/approve", await api("/api/device/approve", { body: { userCode: code.body.userCode }, as: await tokenFor(user) }));
+    await expectDeclared(
+      "POST",
+      "/api/device/approve",
+      await api("/api/device/approve", { body: { userCode: "BBBB-BBBB" }, as: user.cookie }),
+    );
+    await expectDeclared(
+      "POST",
+      "/api/device/approve",
+      await api("/api/device/approve", { body: { userCode: code.body.userCode }, as: await tokenFor(user) }),
+    );
     await expectDeclared("POST", "/api/device/approve", await api("/api/device/approve", { body: { userCode: code.body.userCode } }));
     const other = await api("/api/device/code", { method: "POST" });
     expect(other.status).toBe(200);
-    await expectDeclared("POST", "/api/device/deny", await api("/api/device/deny", { body: { userCode: other.body.userCode }, as: user.cookie }));
+    await expectDeclared(
+      "POST",
+      "/api/device/deny",
+      await api("/api/device/deny", { body: { userCode: other.body.userCode }, as: user.cookie }),
+    );
     await expectDeclared("POST", "/api/device/token", await api("/api/device/token", { body: { deviceCode: other.body.deviceCode } }));
     await expectDeclared("POST", "/api/device/token", await api("/api/device/token", { body: { deviceCode: "unknown" } }));
   });

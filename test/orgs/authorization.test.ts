@@ -42,7 +42,11 @@ async function resourceOf(world: World, kind: "machines" | "volumes", owner: Tes
 
 const ACTIONS: [string, Expected, Run][] = [
   ["GET the org", [200, 200, 200, 404, 401], (w) => status(api(path(w), { as: w.as }))],
-  ["PATCH the org", [200, 200, 403, 404, 401], (w) => status(api(path(w), { method: "PATCH", body: { description: `by ${w.who}` }, as: w.as }))],
+  [
+    "PATCH the org",
+    [200, 200, 403, 404, 401],
+    (w) => status(api(path(w), { method: "PATCH", body: { description: `by ${w.who}` }, as: w.as })),
+  ],
   ["GET the members", [200, 200, 200, 404, 401], (w) => status(api(path(w, "/members"), { as: w.as }))],
   [
     "PUT a User's role",
@@ -76,7 +80,12 @@ const ACTIONS: [string, Expected, Run][] = [
       const org = w.who === "owner" ? await orgWith({ admins: 1 }) : w.org;
       const as = w.who === "owner" ? org.owner.cookie : w.as;
       const target = org.admins[0]!;
-      return status(api(`/api/orgs/${org.id}/transfer`, { body: { userId: target.id, confirmOrgName: org.name, confirmUsername: target.username }, as }));
+      return status(
+        api(`/api/orgs/${org.id}/transfer`, {
+          body: { userId: target.id, confirmOrgName: org.name, confirmUsername: target.username },
+          as,
+        }),
+      );
     },
   ],
   [
@@ -101,7 +110,9 @@ const ACTIONS: [string, Expected, Run][] = [
     [403, 403, 403, 404, 401],
     async (w) => {
       const other = w.who === "owner" ? w.org.users[0]! : w.org.owner;
-      return status(api(path(w, `/machines/${await resourceOf({ ...w, who: "owner" }, "machines", other)}`), { method: "DELETE", as: w.as }));
+      return status(
+        api(path(w, `/machines/${await resourceOf({ ...w, who: "owner" }, "machines", other)}`), { method: "DELETE", as: w.as }),
+      );
     },
   ],
   ["POST a volume", [201, 201, 201, 404, 401], (w) => status(api(path(w, "/volumes"), { body: { name: "data", sizeGb: 1 }, as: w.as }))],
@@ -135,7 +146,10 @@ describe("authorization on every org path", () => {
     const { org, outsider } = shared;
     const stranger = await signUp();
     const bodies = await Promise.all(
-      [`/api/orgs/${org.id}/members`, "/api/orgs/does-not-exist/members"].flatMap((p) => [api(p, { as: outsider.cookie }), api(p, { as: stranger.cookie })]),
+      [`/api/orgs/${org.id}/members`, "/api/orgs/does-not-exist/members"].flatMap((p) => [
+        api(p, { as: outsider.cookie }),
+        api(p, { as: stranger.cookie }),
+      ]),
     );
     expect(new Set(bodies.map((b) => JSON.stringify([b.status, b.body])))).toEqual(new Set([JSON.stringify([404, bodies[0]!.body])]));
   });

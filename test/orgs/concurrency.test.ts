@@ -8,11 +8,17 @@ import { expectInvariants } from "../support/invariants";
 import { insertVolumes, newMember, orgWith, type TestOrg } from "../support/org-factories";
 
 async function rows<T = Record<string, unknown>>(query: string, ...params: unknown[]): Promise<T[]> {
-  return (await env.DB.prepare(query).bind(...params).all<T>()).results;
+  return (
+    await env.DB.prepare(query)
+      .bind(...params)
+      .all<T>()
+  ).results;
 }
 
 async function count(query: string, ...params: unknown[]): Promise<number> {
-  return (await env.DB.prepare(query).bind(...params).first<{ n: number }>())!.n;
+  return (await env.DB.prepare(query)
+    .bind(...params)
+    .first<{ n: number }>())!.n;
 }
 
 async function roleIn(orgId: string, userId: string): Promise<string | null> {
@@ -24,7 +30,11 @@ async function countEvents(orgId: string, action: string): Promise<number> {
   return count("SELECT count(*) AS n FROM audit_event WHERE org_id = ? AND action = ?", orgId, action);
 }
 
-const transferBody = (org: TestOrg, target: { id: string; username: string }) => ({ userId: target.id, confirmOrgName: org.name, confirmUsername: target.username });
+const transferBody = (org: TestOrg, target: { id: string; username: string }) => ({
+  userId: target.id,
+  confirmOrgName: org.name,
+  confirmUsername: target.username,
+});
 
 describe("concurrent mutations of one org", () => {
   it("resolves a transfer racing the target's leave to exactly one of them", { timeout: 30_000 }, async () => {
@@ -87,16 +97,23 @@ describe("concurrent mutations of one org", () => {
   it("applies a double-submitted transfer once, with or without an Idempotency-Key", async () => {
     const org = await orgWith({ admins: 1 });
     const grace = org.admins[0]!;
-    const twice = await Promise.all([1, 2].map(() => api(`/api/orgs/${org.id}/transfer`, { body: transferBody(org, grace), as: org.owner.cookie })));
+    const twice = await Promise.all(
+      [1, 2].map(() => api(`/api/orgs/${org.id}/transfer`, { body: transferBody(org, grace), as: org.owner.cookie })),
+    );
     expect(twice.map((r) => r.status).sort()).toEqual([200, 403]);
 
     const keyed = await orgWith({ admins: 1 });
     const ada = keyed.admins[0]!;
     const headers = { "Idempotency-Key": unique("transfer-") };
-    const same = await Promise.all([1, 2].map(() => api(`/api/orgs/${keyed.id}/transfer`, { body: transferBody(keyed, ada), as: keyed.owner.cookie, headers })));
+    const same = await Promise.all(
+      [1, 2].map(() => api(`/api/orgs/${keyed.id}/transfer`, { body: transferBody(keyed, ada), as: keyed.owner.cookie, headers })),
+    );
     expect(same.map((r) => r.status)).toEqual([200, 200]);
 
-    for (const [o, newOwner] of [[org, grace], [keyed, ada]] as const) {
+    for (const [o, newOwner] of [
+      [org, grace],
+      [keyed, ada],
+    ] as const) {
       expect(await countEvents(o.id, "ownership.transferred")).toBe(1);
       expect(await roleIn(o.id, newOwner.id)).toBe("owner");
       await expectInvariants(o.id);
@@ -108,7 +125,9 @@ describe("concurrent mutations of one org", () => {
     const sam = await newMember(org.id, "user");
     const [removal, ...creations] = await Promise.all([
       api(`/api/orgs/${org.id}/members/${sam.id}`, { method: "DELETE", as: org.owner.cookie }),
-      ...Array.from({ length: 8 }, (_, i) => api(`/api/orgs/${org.id}/volumes`, { body: { name: `late ${i}`, sizeGb: 1 }, as: sam.cookie })),
+      ...Array.from({ length: 8 }, (_, i) =>
+        api(`/api/orgs/${org.id}/volumes`, { body: { name: `late ${i}`, sizeGb: 1 }, as: sam.cookie }),
+      ),
     ]);
     expect(removal.status).toBe(204);
     const made = creations.filter((r) => r.status === 201);
@@ -127,13 +146,18 @@ describe("concurrent mutations of one org", () => {
     const inserts = ids.map((id, i) =>
       db.batch([insertVolumeIfMember(db, { id, orgId: org.id, ownerId: sam.id, name: `raw ${i}`, sizeGb: 1, createdAt: new Date() })]),
     );
-    const [removal] = await Promise.all([api(`/api/orgs/${org.id}/members/${sam.id}`, { method: "DELETE", as: org.owner.cookie }), ...inserts]);
+    const [removal] = await Promise.all([
+      api(`/api/orgs/${org.id}/members/${sam.id}`, { method: "DELETE", as: org.owner.cookie }),
+      ...inserts,
+    ]);
     expect(removal.status).toBe(204);
     const volumes = await rows<{ owner_id: string }>("SELECT owner_id FROM volume WHERE org_id = ?", org.id);
     expect(volumes.every((v) => v.owner_id === org.owner.id)).toBe(true);
     await expectInvariants(org.id);
     // Once the membership is gone the conditional insert makes nothing.
-    await db.batch([insertVolumeIfMember(db, { id: unique("after"), orgId: org.id, ownerId: sam.id, name: "after", sizeGb: 1, createdAt: new Date() })]);
+    await db.batch([
+      insertVolumeIfMember(db, { id: unique("after"), orgId: org.id, ownerId: sam.id, name: "after", sizeGb: 1, createdAt: new Date() }),
+    ]);
     expect(await rows("SELECT id FROM volume WHERE org_id = ? AND owner_id = ?", org.id, sam.id)).toEqual([]);
   });
 
@@ -163,7 +187,11 @@ describe("concurrent mutations of one org", () => {
       const as = actor.cookie;
       const call =
         kind === "promote" || kind === "demote"
-          ? api(`${base}/members/${target.id}/role`, { method: "PUT", body: { role: kind === "promote" ? "admin" : "user" }, as: org.owner.cookie })
+          ? api(`${base}/members/${target.id}/role`, {
+              method: "PUT",
+              body: { role: kind === "promote" ? "admin" : "user" },
+              as: org.owner.cookie,
+            })
           : kind === "remove"
             ? api(`${base}/members/${target.id}`, { method: "DELETE", as: pick([org.owner, ...org.admins]).cookie })
             : kind === "leave"
@@ -179,7 +207,10 @@ describe("concurrent mutations of one org", () => {
     });
     const results = await Promise.all(requests);
 
-    expect(results.filter((r) => r.status >= 500), "no 5xx").toEqual([]);
+    expect(
+      results.filter((r) => r.status >= 500),
+      "no 5xx",
+    ).toEqual([]);
     await expectInvariants(org.id);
     const created = results.filter((r) => r.kind === "createVolume" && r.status === 201).length;
     const deleted = results.filter((r) => r.kind === "deleteVolume" && r.status === 204).length;
@@ -187,7 +218,9 @@ describe("concurrent mutations of one org", () => {
     expect(after, "volumes are conserved").toBe(before + created - deleted);
     const departures = results.filter((r) => (r.kind === "remove" && r.status === 204) || (r.kind === "leave" && r.status === 200)).length;
     expect((await countEvents(org.id, "member.removed")) + (await countEvents(org.id, "member.left"))).toBe(departures);
-    expect(await countEvents(org.id, "ownership.transferred")).toBe(results.filter((r) => r.kind === "transfer" && r.status === 200).length);
+    expect(await countEvents(org.id, "ownership.transferred")).toBe(
+      results.filter((r) => r.kind === "transfer" && r.status === 200).length,
+    );
     const members = await count("SELECT count(*) AS n FROM membership WHERE org_id = ?", org.id);
     expect(members).toBe(everyone.length - departures);
   });

@@ -28,7 +28,8 @@ describe("Idempotency-Key replays", () => {
     const org = await orgWith({ users: 2 });
     const [first, second] = org.users;
     const key = unique("remove-");
-    const remove = (userId: string) => api(`/api/orgs/${org.id}/members/${userId}`, { method: "DELETE", as: org.owner.cookie, headers: keyed(key) });
+    const remove = (userId: string) =>
+      api(`/api/orgs/${org.id}/members/${userId}`, { method: "DELETE", as: org.owner.cookie, headers: keyed(key) });
     expect((await remove(first!.id)).status).toBe(204);
 
     const reused = await remove(second!.id);
@@ -42,7 +43,8 @@ describe("Idempotency-Key replays", () => {
   it("refuse the same key with another body with 409, changing nothing", async () => {
     const org = await orgWith();
     const key = unique("patch-");
-    const patch = (description: string) => api(`/api/orgs/${org.id}`, { method: "PATCH", body: { description }, as: org.owner.cookie, headers: keyed(key) });
+    const patch = (description: string) =>
+      api(`/api/orgs/${org.id}`, { method: "PATCH", body: { description }, as: org.owner.cookie, headers: keyed(key) });
     expect((await patch("first")).status).toBe(200);
     const reused = await patch("second");
     expect(reused.status).toBe(409);
@@ -53,8 +55,14 @@ describe("Idempotency-Key replays", () => {
   it("refuse the same key on another route with 409, so one key is never two commands", async () => {
     const org = await orgWith();
     const headers = keyed(unique("make-"));
-    expect((await api(`/api/orgs/${org.id}/volumes`, { body: { name: "vol", sizeGb: 1 }, as: org.owner.cookie, headers })).status).toBe(201);
-    const machine = await api(`/api/orgs/${org.id}/machines`, { body: { name: "box", hostname: "box.local", gpus: 1 }, as: org.owner.cookie, headers });
+    expect((await api(`/api/orgs/${org.id}/volumes`, { body: { name: "vol", sizeGb: 1 }, as: org.owner.cookie, headers })).status).toBe(
+      201,
+    );
+    const machine = await api(`/api/orgs/${org.id}/machines`, {
+      body: { name: "box", hostname: "box.local", gpus: 1 },
+      as: org.owner.cookie,
+      headers,
+    });
     expect(machine.status).toBe(409);
     expect((await api(`/api/orgs/${org.id}/machines`, { as: org.owner.cookie })).body.machines).toEqual([]);
   });
@@ -69,7 +77,9 @@ describe("Idempotency-Key replays", () => {
     };
     const first = await api(`/api/orgs/${org.id}/transfer`, request);
     expect(first.status).toBe(200);
-    expect((await api(`/api/orgs/${org.id}`, { method: "PATCH", body: { name: "After the transfer" }, as: grace.cookie })).status).toBe(200);
+    expect((await api(`/api/orgs/${org.id}`, { method: "PATCH", body: { name: "After the transfer" }, as: grace.cookie })).status).toBe(
+      200,
+    );
 
     const replay = await api(`/api/orgs/${org.id}/transfer`, request);
     expect(replay.status).toBe(200);

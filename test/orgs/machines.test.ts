@@ -6,7 +6,10 @@ describe("/api/orgs/:orgId/machines", () => {
   it("registers a machine owned by the caller and lists it to every member", async () => {
     const org = await orgWith({ users: 1 });
     const sam = org.users[0]!;
-    const created = await api(`/api/orgs/${org.id}/machines`, { body: { name: " gpu-box ", hostname: "gpu1.lab", gpus: 4 }, as: sam.cookie });
+    const created = await api(`/api/orgs/${org.id}/machines`, {
+      body: { name: " gpu-box ", hostname: "gpu1.lab", gpus: 4 },
+      as: sam.cookie,
+    });
     expect(created.status).toBe(201);
     expect(created.body.machine).toEqual({
       id: expect.any(String),
@@ -25,10 +28,13 @@ describe("/api/orgs/:orgId/machines", () => {
     expect(listed.body.machines).toEqual([created.body.machine, minimal.body.machine]);
   });
 
-  it.each([{}, { name: "" }, { name: "x", gpus: -1 }, { name: "x", gpus: "2" }, { name: "x", owner: "me" }])("refuses %j with 400", async (body) => {
-    const org = await orgWith();
-    expect((await api(`/api/orgs/${org.id}/machines`, { body, as: org.owner.cookie })).status).toBe(400);
-  });
+  it.each([{}, { name: "" }, { name: "x", gpus: -1 }, { name: "x", gpus: "2" }, { name: "x", owner: "me" }])(
+    "refuses %j with 400",
+    async (body) => {
+      const org = await orgWith();
+      expect((await api(`/api/orgs/${org.id}/machines`, { body, as: org.owner.cookie })).status).toBe(400);
+    },
+  );
 
   it("deletes only the caller's own machine: another member's is 403, another org's is 404", async () => {
     const org = await orgWith({ users: 1 });

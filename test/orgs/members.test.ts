@@ -29,10 +29,18 @@ describe("PUT /api/orgs/:orgId/members/:userId/role", () => {
   it("lets the Owner promote a User and demote an Admin, each recorded in the audit log", async () => {
     const org = await orgWith({ admins: 1, users: 1 });
     const [admin, user] = [org.admins[0]!, org.users[0]!];
-    const promoted = await api(`/api/orgs/${org.id}/members/${user.id}/role`, { method: "PUT", body: { role: "admin" }, as: org.owner.cookie });
+    const promoted = await api(`/api/orgs/${org.id}/members/${user.id}/role`, {
+      method: "PUT",
+      body: { role: "admin" },
+      as: org.owner.cookie,
+    });
     expect(promoted.status).toBe(200);
     expect(promoted.body.member).toMatchObject({ userId: user.id, username: user.username, role: "admin", machines: [] });
-    const demoted = await api(`/api/orgs/${org.id}/members/${admin.id}/role`, { method: "PUT", body: { role: "user" }, as: org.owner.cookie });
+    const demoted = await api(`/api/orgs/${org.id}/members/${admin.id}/role`, {
+      method: "PUT",
+      body: { role: "user" },
+      as: org.owner.cookie,
+    });
     expect(demoted.body.member.role).toBe("user");
     expect((await api("/api/me", { as: user.cookie })).body.role).toBe("admin");
     expect((await api("/api/me", { as: admin.cookie })).body.role).toBe("user");
@@ -43,7 +51,11 @@ describe("PUT /api/orgs/:orgId/members/:userId/role", () => {
 
   it("refuses to change the Owner's own role with 409 conflict", async () => {
     const org = await orgWith();
-    const response = await api(`/api/orgs/${org.id}/members/${org.owner.id}/role`, { method: "PUT", body: { role: "user" }, as: org.owner.cookie });
+    const response = await api(`/api/orgs/${org.id}/members/${org.owner.id}/role`, {
+      method: "PUT",
+      body: { role: "user" },
+      as: org.owner.cookie,
+    });
     expect(response.status).toBe(409);
     expect(response.body.error.code).toBe("conflict");
   });
@@ -53,7 +65,11 @@ describe("PUT /api/orgs/:orgId/members/:userId/role", () => {
     const other = await orgWith();
     const stranger = await signUp();
     for (const id of [other.owner.id, stranger.id, "nobody"]) {
-      const response = await api(`/api/orgs/${org.id}/members/${id}/role`, { method: "PUT", body: { role: "admin" }, as: org.owner.cookie });
+      const response = await api(`/api/orgs/${org.id}/members/${id}/role`, {
+        method: "PUT",
+        body: { role: "admin" },
+        as: org.owner.cookie,
+      });
       expect(response.status).toBe(404);
     }
     expect((await api("/api/me", { as: other.owner.cookie })).body.role).toBe("owner");
@@ -69,7 +85,11 @@ describe("PUT /api/orgs/:orgId/members/:userId/role", () => {
 
   it("refuses an Admin with 403", async () => {
     const org = await orgWith({ admins: 1, users: 1 });
-    const response = await api(`/api/orgs/${org.id}/members/${org.users[0]!.id}/role`, { method: "PUT", body: { role: "admin" }, as: org.admins[0]!.cookie });
+    const response = await api(`/api/orgs/${org.id}/members/${org.users[0]!.id}/role`, {
+      method: "PUT",
+      body: { role: "admin" },
+      as: org.admins[0]!.cookie,
+    });
     expect(response.status).toBe(403);
   });
 });
@@ -78,7 +98,9 @@ describe("DELETE /api/orgs/:orgId/members/:userId", () => {
   it("lets the Owner remove an Admin and an Admin remove a User", async () => {
     const org = await orgWith({ admins: 2, users: 1 });
     expect((await api(`/api/orgs/${org.id}/members/${org.admins[0]!.id}`, { method: "DELETE", as: org.owner.cookie })).status).toBe(204);
-    expect((await api(`/api/orgs/${org.id}/members/${org.users[0]!.id}`, { method: "DELETE", as: org.admins[1]!.cookie })).status).toBe(204);
+    expect((await api(`/api/orgs/${org.id}/members/${org.users[0]!.id}`, { method: "DELETE", as: org.admins[1]!.cookie })).status).toBe(
+      204,
+    );
     const members = (await api(`/api/orgs/${org.id}/members`, { as: org.owner.cookie })).body.members;
     expect(members.map((m: { userId: string }) => m.userId).sort()).toEqual([org.owner.id, org.admins[1]!.id].sort());
   });
@@ -125,9 +147,13 @@ describe("DELETE /api/orgs/:orgId/members/:userId", () => {
   it("gives the removed member's volumes to the Owner with the same ids, names and sizes, and deregisters their machines", async () => {
     const org = await orgWith();
     const sam = await newMember(org.id, "user");
-    const ownerVolume = (await api(`/api/orgs/${org.id}/volumes`, { body: { name: "owner's", sizeGb: 5 }, as: org.owner.cookie })).body.volume;
+    const ownerVolume = (await api(`/api/orgs/${org.id}/volumes`, { body: { name: "owner's", sizeGb: 5 }, as: org.owner.cookie })).body
+      .volume;
     const samVolumes = [];
-    for (const [name, sizeGb] of [["alpha", 1], ["beta", 250]] as const) {
+    for (const [name, sizeGb] of [
+      ["alpha", 1],
+      ["beta", 250],
+    ] as const) {
       samVolumes.push((await api(`/api/orgs/${org.id}/volumes`, { body: { name, sizeGb }, as: sam.cookie })).body.volume);
     }
     await api(`/api/orgs/${org.id}/machines`, { body: { name: "sam-rig", gpus: 2 }, as: sam.cookie });
@@ -140,7 +166,11 @@ describe("DELETE /api/orgs/:orgId/members/:userId", () => {
     expect((await api(`/api/orgs/${org.id}/machines`, { as: org.owner.cookie })).body.machines).toEqual([]);
     const events = (await api(`/api/orgs/${org.id}/events`, { as: org.owner.cookie })).body.events;
     expect(events[0]).toMatchObject({ action: "volumes.moved", target: { userId: sam.id }, details: { count: 2, toUserId: org.owner.id } });
-    expect(events[1]).toMatchObject({ action: "member.removed", actor: { userId: org.owner.id }, target: { userId: sam.id, username: sam.username } });
+    expect(events[1]).toMatchObject({
+      action: "member.removed",
+      actor: { userId: org.owner.id },
+      target: { userId: sam.id, username: sam.username },
+    });
   });
 
   it("removes a member with 200 volumes, moving every one in the same write", { timeout: 30_000 }, async () => {
@@ -148,10 +178,14 @@ describe("DELETE /api/orgs/:orgId/members/:userId", () => {
     const heavy = await newMember(org.id, "user");
     const volumes = await insertVolumes(org.id, heavy.id, 200);
     expect((await api(`/api/orgs/${org.id}/members/${heavy.id}`, { method: "DELETE", as: org.owner.cookie })).status).toBe(204);
-    const { results } = await env.DB.prepare("SELECT id, name, size_gb AS sizeGb, owner_id AS ownerId FROM volume WHERE org_id = ?").bind(org.id).all();
+    const { results } = await env.DB.prepare("SELECT id, name, size_gb AS sizeGb, owner_id AS ownerId FROM volume WHERE org_id = ?")
+      .bind(org.id)
+      .all();
     expect(results).toHaveLength(200);
     expect(results.every((row) => row.ownerId === org.owner.id)).toBe(true);
-    expect(new Map(results.map((row) => [row.id, [row.name, row.sizeGb]]))).toEqual(new Map(volumes.map((v) => [v.id, [v.name, v.sizeGb]])));
+    expect(new Map(results.map((row) => [row.id, [row.name, row.sizeGb]]))).toEqual(
+      new Map(volumes.map((v) => [v.id, [v.name, v.sizeGb]])),
+    );
     const events = (await api(`/api/orgs/${org.id}/events?limit=1`, { as: org.owner.cookie })).body.events;
     expect(events[0].details.count).toBe(200);
   });

@@ -9,7 +9,10 @@ const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 describe("POST /api/orgs", () => {
   it("creates an org with the caller as its Owner", async () => {
     const ada = await signUp();
-    const response = await api("/api/orgs", { body: { name: "  Ada Lab  ", website: "https://ada.example.org", description: "Compilers" }, as: ada.cookie });
+    const response = await api("/api/orgs", {
+      body: { name: "  Ada Lab  ", website: "https://ada.example.org", description: "Compilers" },
+      as: ada.cookie,
+    });
     expect(response.status).toBe(201);
     expect(response.body).toEqual({
       org: {
@@ -64,8 +67,18 @@ describe("GET /api/orgs/:orgId", () => {
     expect(response.body.role).toBe("user");
     expect(response.body.org.id).toBe(org.id);
     expect(response.body.org).not.toHaveProperty("version");
-    expect(response.body.leadership[0]).toEqual({ userId: org.owner.id, username: org.owner.username, name: org.owner.name, role: "owner" });
-    expect(response.body.leadership.slice(1).map((l: { userId: string }) => l.userId).sort()).toEqual(org.admins.map((a) => a.id).sort());
+    expect(response.body.leadership[0]).toEqual({
+      userId: org.owner.id,
+      username: org.owner.username,
+      name: org.owner.name,
+      role: "owner",
+    });
+    expect(
+      response.body.leadership
+        .slice(1)
+        .map((l: { userId: string }) => l.userId)
+        .sort(),
+    ).toEqual(org.admins.map((a) => a.id).sort());
     expect(response.body.leadership.every((l: { role: string }) => l.role !== "user")).toBe(true);
   });
 
@@ -119,7 +132,14 @@ describe("PATCH /api/orgs/:orgId", () => {
     const org = await orgWith();
     const website = `https://example.org/${"a".repeat(180)}`;
     expect(website).toHaveLength(200);
-    const body = { name: "n".repeat(100), website, location: "l".repeat(100), sector: "s".repeat(100), universityName: "u".repeat(100), description: "d".repeat(500) };
+    const body = {
+      name: "n".repeat(100),
+      website,
+      location: "l".repeat(100),
+      sector: "s".repeat(100),
+      universityName: "u".repeat(100),
+      description: "d".repeat(500),
+    };
     const response = await api(`/api/orgs/${org.id}`, { method: "PATCH", body, as: org.owner.cookie });
     expect(response.status).toBe(200);
     expect(response.body.org).toMatchObject(body);
@@ -136,7 +156,11 @@ describe("PATCH /api/orgs/:orgId", () => {
     const org = await orgWith();
     await api(`/api/orgs/${org.id}`, { method: "PATCH", body: { sector: "Research", name: org.name }, as: org.owner.cookie });
     const events = await api(`/api/orgs/${org.id}/events`, { as: org.owner.cookie });
-    expect(events.body.events[0]).toMatchObject({ action: "profile.edited", actor: { userId: org.owner.id, username: org.owner.username }, details: { fields: ["sector"] } });
+    expect(events.body.events[0]).toMatchObject({
+      action: "profile.edited",
+      actor: { userId: org.owner.id, username: org.owner.username },
+      details: { fields: ["sector"] },
+    });
   });
 });
 

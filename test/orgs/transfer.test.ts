@@ -9,7 +9,11 @@ describe("POST /api/orgs/:orgId/transfer", () => {
   it("makes the Admin the Owner and the caller an Admin", async () => {
     const org = await orgWith({ admins: 1 });
     const grace = org.admins[0]!;
-    const response = await transfer(org.id, { userId: grace.id, confirmOrgName: org.name, confirmUsername: grace.username }, org.owner.cookie);
+    const response = await transfer(
+      org.id,
+      { userId: grace.id, confirmOrgName: org.name, confirmUsername: grace.username },
+      org.owner.cookie,
+    );
     expect(response.status).toBe(200);
     expect(response.body.role).toBe("admin");
     expect(response.body.leadership[0]).toMatchObject({ userId: grace.id, role: "owner" });
@@ -47,14 +51,22 @@ describe("POST /api/orgs/:orgId/transfer", () => {
 
   it("refuses the Owner as their own target with 409 target_not_admin", async () => {
     const org = await orgWith();
-    const response = await transfer(org.id, { userId: org.owner.id, confirmOrgName: org.name, confirmUsername: org.owner.username }, org.owner.cookie);
+    const response = await transfer(
+      org.id,
+      { userId: org.owner.id, confirmOrgName: org.name, confirmUsername: org.owner.username },
+      org.owner.cookie,
+    );
     expect(response.status).toBe(409);
   });
 
   it("answers 404 for a target outside the org and 400 for a malformed body", async () => {
     const org = await orgWith();
     const other = await orgWith();
-    const outside = await transfer(org.id, { userId: other.owner.id, confirmOrgName: org.name, confirmUsername: other.owner.username }, org.owner.cookie);
+    const outside = await transfer(
+      org.id,
+      { userId: other.owner.id, confirmOrgName: org.name, confirmUsername: other.owner.username },
+      org.owner.cookie,
+    );
     expect(outside.status).toBe(404);
     expect((await transfer(org.id, { userId: other.owner.id }, org.owner.cookie)).status).toBe(400);
   });

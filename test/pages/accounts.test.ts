@@ -28,7 +28,9 @@ describe("/sign-up", () => {
     expect(response.html).toContain('value="Ada Lovelace"');
     expect(response.html).toContain('value="not-an-email"');
     expect(response.html).not.toContain('value="short"');
-    expect(response.html).toMatch(/aria-invalid="true"[^>]*aria-describedby="field-email-error"|aria-describedby="field-email-error"[^>]*aria-invalid="true"/);
+    expect(response.html).toMatch(
+      /aria-invalid="true"[^>]*aria-describedby="field-email-error"|aria-describedby="field-email-error"[^>]*aria-invalid="true"/,
+    );
   });
 
   it("says a taken username next to the Username field", async () => {

@@ -84,7 +84,9 @@ describe("/members codes", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("Content-Type")).toContain("text/csv");
     const slug = org.name.toLowerCase().replace(/[^a-z0-9]+/g, "-");
-    expect(response.headers.get("Content-Disposition")).toBe(`attachment; filename="${slug}-join-codes-${new Date().toISOString().slice(0, 10)}.csv"`);
+    expect(response.headers.get("Content-Disposition")).toBe(
+      `attachment; filename="${slug}-join-codes-${new Date().toISOString().slice(0, 10)}.csv"`,
+    );
     const lines = response.html.trim().split("\r\n");
     expect(lines[0]).toBe("code,role,expires_at,label");
     expect(lines.slice(1).map((line) => line.split(",")[0])).toHaveLength(5);

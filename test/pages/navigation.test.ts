@@ -47,7 +47,11 @@ describe("page guards", () => {
 
   it("refuses a form posted from another origin", async () => {
     const org = await orgWith();
-    const response = await page("/settings", { cookie: org.owner.cookie.cookie, form: { name: "Hijacked" }, headers: { Origin: "https://evil.example" } });
+    const response = await page("/settings", {
+      cookie: org.owner.cookie.cookie,
+      form: { name: "Hijacked" },
+      headers: { Origin: "https://evil.example" },
+    });
     expect(response.status).toBe(403);
     expect(response.html).toContain("another site");
   });

@@ -13,7 +13,10 @@ export interface PageResponse {
  * Requests a page the way a browser without JavaScript does: HTML accepted, forms posted as
  * urlencoded with our Origin, redirects not followed (the test looks at them).
  */
-export async function page(path: string, options: { cookie?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<PageResponse> {
+export async function page(
+  path: string,
+  options: { cookie?: string; form?: Record<string, string>; headers?: Record<string, string> } = {},
+): Promise<PageResponse> {
   const headers = new Headers({ Accept: "text/html", ...options.headers });
   if (options.cookie) headers.set("Cookie", options.cookie);
   let body: string | undefined;
@@ -22,9 +25,19 @@ export async function page(path: string, options: { cookie?: string; form?: Reco
     if (!headers.has("Origin")) headers.set("Origin", ORIGIN);
     body = new URLSearchParams(options.form).toString();
   }
-  const response = await exports.default.fetch(`${ORIGIN}${path}`, { method: options.form ? "POST" : "GET", headers, body, redirect: "manual" });
+  const response = await exports.default.fetch(`${ORIGIN}${path}`, {
+    method: options.form ? "POST" : "GET",
+    headers,
+    body,
+    redirect: "manual",
+  });
   const location = response.headers.get("Location");
-  return { status: response.status, headers: response.headers, html: await response.text(), location: location && location.replace(ORIGIN, "") };
+  return {
+    status: response.status,
+    headers: response.headers,
+    html: await response.text(),
+    location: location === null ? null : location.replace(ORIGIN, ""),
+  };
 }
 
 /** The session cookie plus any flash cookie a response set, for the next request. */
@@ -35,5 +48,10 @@ export function withCookies(cookie: string, response: PageResponse): string {
 
 /** Every accessible button label on a page (text without tags), to assert what someone can do. */
 export function buttons(html: string): string[] {
-  return [...html.matchAll(/<button[^>]*>([\s\S]*?)<\/button>/g)].map((match) => match[1]!.replace(/<[^>]+>/g, "").replace(/\s+/g, " ").trim());
+  return [...html.matchAll(/<button[^>]*>([\s\S]*?)<\/button>/g)].map((match) =>
+    match[1]!
+      .replace(/<[^>]+>/g, "")
+      .replace(/\s+/g, " ")
+      .trim(),
+  );
 }

@@ -8,7 +8,15 @@ const PROFILE = { name: "", website: "", location: "", sector: "", universityNam
 describe("/settings", () => {
   it("saves the profile and shows it on the dashboard", async () => {
     const org = await orgWith({ admins: 1 });
-    const form = { ...PROFILE, name: org.name, website: "https://lab.example.org", location: "Oslo", sector: "Research", universityName: "UiO", description: "Seeing machines." };
+    const form = {
+      ...PROFILE,
+      name: org.name,
+      website: "https://lab.example.org",
+      location: "Oslo",
+      sector: "Research",
+      universityName: "UiO",
+      description: "Seeing machines.",
+    };
     const response = await page("/settings", { cookie: org.admins[0]!.cookie.cookie, form });
     expect(response.location).toBe("/settings");
     const dashboard = await page("/", { cookie: org.owner.cookie.cookie });
@@ -30,7 +38,10 @@ describe("/settings", () => {
   it("escapes user text everywhere it is shown", async () => {
     const org = await orgWith();
     const payload = `<script>alert("x")</script><img src=x onerror=alert(1)>`;
-    await page("/settings", { cookie: org.owner.cookie.cookie, form: { ...PROFILE, name: org.name, description: payload, location: payload } });
+    await page("/settings", {
+      cookie: org.owner.cookie.cookie,
+      form: { ...PROFILE, name: org.name, description: payload, location: payload },
+    });
     for (const path of ["/", "/settings"]) {
       const response = await page(path, { cookie: org.owner.cookie.cookie });
       expect(response.html).not.toContain("<script>alert");
@@ -80,7 +91,11 @@ describe("/machines and /volumes", () => {
     // The agent token is shown on this answer, once.
     expect(created.html).toMatch(/coh_agent_[0-9a-z]{32}/);
     expect((await page("/machines", { cookie: user.cookie.cookie })).html).not.toMatch(/coh_agent_/);
-    const machines = (await api(`/api/orgs/${org.id}/machines`, { as: user.cookie })).body.machines as { id: string; name: string; gpus: number }[];
+    const machines = (await api(`/api/orgs/${org.id}/machines`, { as: user.cookie })).body.machines as {
+      id: string;
+      name: string;
+      gpus: number;
+    }[];
     expect(machines).toMatchObject([{ name: "rig-1", gpus: 4 }]);
     expect((await page("/members", { cookie: org.owner.cookie.cookie })).html).toContain("rig-1");
     await page(`/machines/${machines[0]!.id}/delete`, { cookie: user.cookie.cookie, form: {} });

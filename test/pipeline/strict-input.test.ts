@@ -21,10 +21,13 @@ const NOT_JSON = [
 ];
 
 describe("isJsonMediaType", () => {
-  it.each(["application/json", "Application/JSON; charset=utf-8", " application/json ", "application/merge-patch+json", "application/vnd.api+json"])(
-    "accepts %s",
-    (type) => expect(isJsonMediaType(type)).toBe(true),
-  );
+  it.each([
+    "application/json",
+    "Application/JSON; charset=utf-8",
+    " application/json ",
+    "application/merge-patch+json",
+    "application/vnd.api+json",
+  ])("accepts %s", (type) => expect(isJsonMediaType(type)).toBe(true));
   it.each(NOT_JSON)("refuses %s", (type) => expect(isJsonMediaType(type)).toBe(false));
 });
 
@@ -33,11 +36,17 @@ describe("JSON routes and media types", () => {
     const owner = await signUp();
     const org = await createOrgFor(owner, { name: "Before" });
     const token = await tokenFor(owner);
-    expect(await sendAs(type, "PATCH", `/api/orgs/${org.id}`, token.token, JSON.stringify({ name: "After" }))).toEqual({ status: 400, code: "invalid_request" });
+    expect(await sendAs(type, "PATCH", `/api/orgs/${org.id}`, token.token, JSON.stringify({ name: "After" }))).toEqual({
+      status: 400,
+      code: "invalid_request",
+    });
     expect((await api(`/api/orgs/${org.id}`, { as: token })).body.org.name).toBe("Before");
 
     const loner = await tokenFor(await signUp());
-    expect(await sendAs(type, "POST", "/api/orgs", loner.token, JSON.stringify({ name: "Sneaky" }))).toEqual({ status: 400, code: "invalid_request" });
+    expect(await sendAs(type, "POST", "/api/orgs", loner.token, JSON.stringify({ name: "Sneaky" }))).toEqual({
+      status: 400,
+      code: "invalid_request",
+    });
     expect((await api("/api/me", { as: loner })).body.org).toBeNull();
   });
 });

@@ -11,7 +11,11 @@ describe("strings that are not well-formed", () => {
   it("refuses a profile field with a lone surrogate and stores nothing", async () => {
     const owner = await signUp();
     const org = await createOrgFor(owner, { name: "Intact" });
-    const response = await api(`/api/orgs/${org.id}`, { method: "PATCH", body: body({ name: `x${LONE}`.padEnd(100, "y") }), as: owner.cookie });
+    const response = await api(`/api/orgs/${org.id}`, {
+      method: "PATCH",
+      body: body({ name: `x${LONE}`.padEnd(100, "y") }),
+      as: owner.cookie,
+    });
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe("invalid_request");
     expect(response.body.error.details[0].field).toBe("name");
@@ -27,7 +31,9 @@ describe("strings that are not well-formed", () => {
       body: body({ email: `${username}@example.com`, password: "long enough", name: `Ada ${LONE}`, username }),
     });
     expect(response.status).toBe(400);
-    expect((await api("/api/auth/sign-in/email", { body: { email: `${username}@example.com`, password: "long enough" } })).status).toBe(401);
+    expect((await api("/api/auth/sign-in/email", { body: { email: `${username}@example.com`, password: "long enough" } })).status).toBe(
+      401,
+    );
   });
 
   it("keeps well-formed astral characters as they were sent", async () => {

@@ -16,7 +16,9 @@ function randomBytes(length: number): Uint8Array {
 }
 
 async function archiveKeys(orgId: string): Promise<string[]> {
-  const { results } = await env.DB.prepare("SELECT key FROM project_archive WHERE org_id = ? ORDER BY created_at").bind(orgId).all<{ key: string }>();
+  const { results } = await env.DB.prepare("SELECT key FROM project_archive WHERE org_id = ? ORDER BY created_at")
+    .bind(orgId)
+    .all<{ key: string }>();
   return results.map((row) => row.key);
 }
 
@@ -58,7 +60,9 @@ describe("PUT /api/orgs/:orgId/projects/:id/archive", () => {
     const project = await createProject(org.id, org.owner.cookie);
     const bytes = randomBytes(200_000);
     const token = await tokenFor(org.owner);
-    const response = await putArchive(`/api/orgs/${org.id}/projects/${project.id}/archive`, bytes, token, { "Content-Digest": await contentDigest(bytes) });
+    const response = await putArchive(`/api/orgs/${org.id}/projects/${project.id}/archive`, bytes, token, {
+      "Content-Digest": await contentDigest(bytes),
+    });
     expect(response.status).toBe(200);
     expect(response.body.project.archive.sha256).toBe(await sha256Hex(bytes));
     const download = await getBytes(`/api/orgs/${org.id}/projects/${project.id}/archive`, token);
@@ -68,7 +72,9 @@ describe("PUT /api/orgs/:orgId/projects/:id/archive", () => {
   it("stores an empty archive", async () => {
     const org = await orgWith();
     const project = await createProject(org.id, org.owner.cookie);
-    const response = await putArchive(`/api/orgs/${org.id}/projects/${project.id}/archive`, new Uint8Array(0), org.owner.cookie, { "Content-Length": "0" });
+    const response = await putArchive(`/api/orgs/${org.id}/projects/${project.id}/archive`, new Uint8Array(0), org.owner.cookie, {
+      "Content-Length": "0",
+    });
     expect(response.status).toBe(200);
     expect(response.body.project.archive).toMatchObject({ size: 0, sha256: await sha256Hex(new Uint8Array(0)) });
   });
@@ -92,7 +98,9 @@ describe("PUT /api/orgs/:orgId/projects/:id/archive", () => {
     const project = await createProject(org.id, org.owner.cookie);
     const path = `/api/orgs/${org.id}/projects/${project.id}/archive`;
     const first = await putArchive(path, bytesOf("archive A"), org.owner.cookie);
-    const refused = await putArchive(path, bytesOf("archive B"), org.owner.cookie, { "Content-Digest": await contentDigest(bytesOf("something else")) });
+    const refused = await putArchive(path, bytesOf("archive B"), org.owner.cookie, {
+      "Content-Digest": await contentDigest(bytesOf("something else")),
+    });
     expect(refused.status).toBe(400);
     expect(refused.body.error.code).toBe("invalid_request");
     const download = await getBytes(path, org.owner.cookie);
@@ -102,19 +110,26 @@ describe("PUT /api/orgs/:orgId/projects/:id/archive", () => {
     expect(await env.BLOBS.get(keys[1]!)).toBeNull();
   });
 
-  it.each(["sha-256=:not base64!:", "sha-256=abc", `sha-256=:${btoa("short")}:`])("refuses a malformed Content-Digest %s with 400", async (header) => {
-    const org = await orgWith();
-    const project = await createProject(org.id, org.owner.cookie);
-    const response = await putArchive(`/api/orgs/${org.id}/projects/${project.id}/archive`, bytesOf("x"), org.owner.cookie, { "Content-Digest": header });
-    expect(response.status).toBe(400);
-    expect(response.body.error.code).toBe("invalid_request");
-    expect(await archiveKeys(org.id)).toEqual([]);
-  });
+  it.each(["sha-256=:not base64!:", "sha-256=abc", `sha-256=:${btoa("short")}:`])(
+    "refuses a malformed Content-Digest %s with 400",
+    async (header) => {
+      const org = await orgWith();
+      const project = await createProject(org.id, org.owner.cookie);
+      const response = await putArchive(`/api/orgs/${org.id}/projects/${project.id}/archive`, bytesOf("x"), org.owner.cookie, {
+        "Content-Digest": header,
+      });
+      expect(response.status).toBe(400);
+      expect(response.body.error.code).toBe("invalid_request");
+      expect(await archiveKeys(org.id)).toEqual([]);
+    },
+  );
 
   it("accepts a Content-Digest that names only other algorithms, which it cannot check", async () => {
     const org = await orgWith();
     const project = await createProject(org.id, org.owner.cookie);
-    const response = await putArchive(`/api/orgs/${org.id}/projects/${project.id}/archive`, bytesOf("x"), org.owner.cookie, { "Content-Digest": "sha-512=:AAAA:" });
+    const response = await putArchive(`/api/orgs/${org.id}/projects/${project.id}/archive`, bytesOf("x"), org.owner.cookie, {
+      "Content-Digest": "sha-512=:AAAA:",
+    });
     expect(response.status).toBe(200);
   });
 
@@ -122,7 +137,9 @@ describe("PUT /api/orgs/:orgId/projects/:id/archive", () => {
     const org = await orgWith();
     const project = await createProject(org.id, org.owner.cookie);
     const body = stalledBody();
-    const response = await putArchive(`/api/orgs/${org.id}/projects/${project.id}/archive`, body.stream, org.owner.cookie, { "Content-Length": String(100 * MiB + 1) });
+    const response = await putArchive(`/api/orgs/${org.id}/projects/${project.id}/archive`, body.stream, org.owner.cookie, {
+      "Content-Length": String(100 * MiB + 1),
+    });
     expect(response.status).toBe(413);
     expect(response.body.error.code).toBe("too_large");
     expect(body.pulls()).toBeLessThanOrEqual(2);
@@ -154,7 +171,9 @@ describe("PUT /api/orgs/:orgId/projects/:id/archive", () => {
     const outsider = await orgWith();
     const project = await createProject(org.id, org.owner.cookie);
     expect((await putArchive(`/api/orgs/${org.id}/projects/${project.id}/archive`, bytesOf("x"), outsider.owner.cookie)).status).toBe(404);
-    expect((await putArchive(`/api/orgs/${outsider.id}/projects/${project.id}/archive`, bytesOf("x"), outsider.owner.cookie)).status).toBe(404);
+    expect((await putArchive(`/api/orgs/${outsider.id}/projects/${project.id}/archive`, bytesOf("x"), outsider.owner.cookie)).status).toBe(
+      404,
+    );
     expect((await putArchive(`/api/orgs/${org.id}/projects/nope/archive`, bytesOf("x"), org.owner.cookie)).status).toBe(404);
   });
 

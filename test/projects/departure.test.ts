@@ -30,7 +30,9 @@ describe("a departing member's projects", () => {
     expect(new TextDecoder().decode(download.bytes)).toBe("sam's code");
 
     // The Owner now changes them; the departed member no longer sees them.
-    expect((await putArchive(`/api/orgs/${org.id}/projects/${second.id}/archive`, bytesOf("owner's now"), org.owner.cookie)).status).toBe(200);
+    expect((await putArchive(`/api/orgs/${org.id}/projects/${second.id}/archive`, bytesOf("owner's now"), org.owner.cookie)).status).toBe(
+      200,
+    );
     expect((await api(`/api/orgs/${org.id}/projects/${first.id}`, { method: "DELETE", as: org.owner.cookie })).status).toBe(204);
     expect((await api(`/api/orgs/${org.id}/projects`, { as: sam.cookie })).status).toBe(404);
     const { results } = await env.DB.prepare("SELECT id FROM project WHERE org_id = ? AND owner_id = ?").bind(org.id, sam.id).all();

@@ -10,7 +10,12 @@ import { createProject, getBytes, putArchive } from "./helpers";
 async function postFile(path: string, cookie: string, field: string, file: File | string) {
   const form = new FormData();
   form.set(field, file);
-  const response = await exports.default.fetch(`${ORIGIN}${path}`, { method: "POST", headers: { Cookie: cookie, Origin: ORIGIN, Accept: "text/html" }, body: form, redirect: "manual" });
+  const response = await exports.default.fetch(`${ORIGIN}${path}`, {
+    method: "POST",
+    headers: { Cookie: cookie, Origin: ORIGIN, Accept: "text/html" },
+    body: form,
+    redirect: "manual",
+  });
   await response.text();
   return { status: response.status, headers: response.headers, location: response.headers.get("Location")?.replace(ORIGIN, "") ?? null };
 }
@@ -51,7 +56,12 @@ describe("/projects", () => {
     expect(listed.html).toMatch(/<label for="archive-[a-z0-9]+">Archive<span class="visually-hidden"> for sam-project<\/span><\/label>/);
     const [project] = (await api(`/api/orgs/${org.id}/projects`, { as: sam.cookie })).body.projects;
 
-    const uploaded = await postFile(`/projects/${project.id}/archive`, cookie, "archive", new File([bytesOf("from the page")], "code.tar.gz"));
+    const uploaded = await postFile(
+      `/projects/${project.id}/archive`,
+      cookie,
+      "archive",
+      new File([bytesOf("from the page")], "code.tar.gz"),
+    );
     expect(uploaded.status).toBe(303);
     expect(uploaded.location).toBe("/projects");
     const download = await getBytes(`/api/orgs/${org.id}/projects/${project.id}/archive`, sam.cookie);
@@ -77,7 +87,12 @@ describe("/projects", () => {
     const cookie = org.users[0]!.cookie.cookie;
     const refused = await postFile(`/projects/${project.id}/archive`, cookie, "archive", new File([bytesOf("x")], "x.tgz"));
     expect(refused.status).toBe(303);
-    const shown = await page("/projects", { cookie: `${cookie}; ${refused.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ")}` });
+    const shown = await page("/projects", {
+      cookie: `${cookie}; ${refused.headers
+        .getSetCookie()
+        .map((c) => c.split(";")[0])
+        .join("; ")}`,
+    });
     expect(shown.html).toContain("You can change only your own projects.");
     const noFile = await postFile(`/projects/${project.id}/archive`, org.owner.cookie.cookie, "archive", "not a file");
     expect(noFile.status).toBe(303);
@@ -97,13 +112,23 @@ describe("/projects", () => {
     const stalled = new ReadableStream<Uint8Array>({ pull: () => new Promise<void>(() => undefined) }, { highWaterMark: 0 });
     const response = await exports.default.fetch(`${ORIGIN}/projects/${project.id}/archive`, {
       method: "POST",
-      headers: { Cookie: cookie, Origin: ORIGIN, "Content-Type": "multipart/form-data; boundary=x", "Content-Length": String(101 * 1024 * 1024) },
+      headers: {
+        Cookie: cookie,
+        Origin: ORIGIN,
+        "Content-Type": "multipart/form-data; boundary=x",
+        "Content-Length": String(101 * 1024 * 1024),
+      },
       body: stalled,
       redirect: "manual",
     });
     await response.text();
     expect(response.status).toBe(303);
-    const shown = await page("/projects", { cookie: `${cookie}; ${response.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ")}` });
+    const shown = await page("/projects", {
+      cookie: `${cookie}; ${response.headers
+        .getSetCookie()
+        .map((c) => c.split(";")[0])
+        .join("; ")}`,
+    });
     expect(shown.html).toContain("An archive may be at most 100 MiB.");
     expect((await api(`/api/orgs/${org.id}/projects/${project.id}`, { as: org.owner.cookie })).body.project.archive.size).toBe(200_000);
   });

@@ -12,13 +12,23 @@ describe("POST /api/orgs/:orgId/projects", () => {
     const response = await api(`/api/orgs/${org.id}/projects`, { body: { name: "  trainer  " }, as: sam.cookie });
     expect(response.status).toBe(201);
     expect(response.body).toEqual({
-      project: { id: expect.any(String), name: "trainer", description: "", ownerId: sam.id, createdAt: expect.stringMatching(/Z$/), archive: null },
+      project: {
+        id: expect.any(String),
+        name: "trainer",
+        description: "",
+        ownerId: sam.id,
+        createdAt: expect.stringMatching(/Z$/),
+        archive: null,
+      },
     });
   });
 
   it("keeps a description of up to 500 characters", async () => {
     const org = await orgWith();
-    const response = await api(`/api/orgs/${org.id}/projects`, { body: { name: "described", description: "d".repeat(500) }, as: org.owner.cookie });
+    const response = await api(`/api/orgs/${org.id}/projects`, {
+      body: { name: "described", description: "d".repeat(500) },
+      as: org.owner.cookie,
+    });
     expect(response.status).toBe(201);
     expect(response.body.project.description).toBe("d".repeat(500));
   });

@@ -10,7 +10,9 @@ import { createProject, getBytes, putArchive } from "./helpers";
 const HOUR = 60 * 60 * 1000;
 
 async function archiveRows(orgId: string): Promise<string[]> {
-  const { results } = await env.DB.prepare("SELECT key FROM project_archive WHERE org_id = ? ORDER BY created_at, key").bind(orgId).all<{ key: string }>();
+  const { results } = await env.DB.prepare("SELECT key FROM project_archive WHERE org_id = ? ORDER BY created_at, key")
+    .bind(orgId)
+    .all<{ key: string }>();
   return results.map((row) => row.key);
 }
 
@@ -27,7 +29,11 @@ describe("the archive sweep (purgeExpired)", () => {
     await putArchive(path, bytesOf("old"), org.owner.cookie);
     await putArchive(path, bytesOf("refused"), org.owner.cookie, { "Content-Digest": await contentDigest(bytesOf("other")) });
     await putArchive(path, bytesOf("current"), org.owner.cookie);
-    const [oldKey, refusedKey, currentKey] = (await archiveRowsInUploadOrder(org.id, ["old", "refused", "current"])) as [string, string, string];
+    const [oldKey, refusedKey, currentKey] = (await archiveRowsInUploadOrder(org.id, ["old", "refused", "current"])) as [
+      string,
+      string,
+      string,
+    ];
     const now = Date.now();
 
     // Inside the grace, nothing goes: an upload may still be writing its object.
@@ -62,7 +68,9 @@ describe("the archive sweep (purgeExpired)", () => {
     const org = await orgWith();
     const project = await createProject(org.id, org.owner.cookie);
     const key = `orgs/${org.id}/projects/${project.id}/archives/orphan`;
-    await env.DB.prepare("INSERT INTO project_archive (key, org_id, project_id, created_at) VALUES (?, ?, ?, ?)").bind(key, org.id, project.id, Date.now()).run();
+    await env.DB.prepare("INSERT INTO project_archive (key, org_id, project_id, created_at) VALUES (?, ?, ?, ?)")
+      .bind(key, org.id, project.id, Date.now())
+      .run();
     await env.BLOBS.put(key, "half an upload");
     await purgeExpired(env, Date.now() + ARCHIVE_OBJECT_GRACE_MS + HOUR);
     expect(await stored(key)).toBeNull();

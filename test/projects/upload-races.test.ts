@@ -25,7 +25,9 @@ describe("archive uploads under stress", () => {
     const project = await createProject(org.id, org.owner.cookie);
     const path = `/api/orgs/${org.id}/projects/${project.id}/archive`;
     await putArchive(path, bytesOf("whole"), org.owner.cookie);
-    const response = await putArchive(path, streamOf(bytesOf("short")), org.owner.cookie, { "Content-Length": "20" }).catch((error: unknown) => ({ status: 0, error }));
+    const response = await putArchive(path, streamOf(bytesOf("short")), org.owner.cookie, { "Content-Length": "20" }).catch(
+      (error: unknown) => ({ status: 0, error }),
+    );
     // The runtime may refuse to send a short body at all; either way nothing may change.
     if (response.status !== 0) expect(response.status).toBe(400);
     expect(new TextDecoder().decode((await getBytes(path, org.owner.cookie)).bytes)).toBe("whole");

@@ -25,7 +25,11 @@ describe("purgeExpired", () => {
   it("keeps every row inside its retention and removes it once the rule lets it go", async () => {
     const owner = await signUp();
     const org = await createOrgFor(owner);
-    const created = await api(`/api/orgs/${org.id}/join-codes`, { body: { count: 3 }, as: owner.cookie, headers: { "Idempotency-Key": "codes-1" } });
+    const created = await api(`/api/orgs/${org.id}/join-codes`, {
+      body: { count: 3 },
+      as: owner.cookie,
+      headers: { "Idempotency-Key": "codes-1" },
+    });
     expect(created.status).toBe(201);
     const [used, revoked, live] = await codesFor(org.id);
     const now = Date.now();
@@ -98,7 +102,9 @@ describe("purgeExpired", () => {
 describe("the scheduled handler", () => {
   it("runs the purge on the cron", async () => {
     const owner = await signUp();
-    await env.DB.prepare("UPDATE session SET expires_at = ? WHERE user_id = ?").bind(Date.now() - 1000, owner.id).run();
+    await env.DB.prepare("UPDATE session SET expires_at = ? WHERE user_id = ?")
+      .bind(Date.now() - 1000, owner.id)
+      .run();
     const controller = createScheduledController({ scheduledTime: new Date(), cron: "17 * * * *" });
     await worker.scheduled(controller, env);
     expect(await count("session WHERE user_id = ?", owner.id)).toBe(0);

@@ -85,7 +85,11 @@ export async function raw(
   options: { method?: string; body?: BodyInit | null; as: Credential; headers?: Record<string, string> },
 ): Promise<{ status: number; headers: Headers; json: any; bytes: Uint8Array }> {
   const method = options.method ?? "GET";
-  const { response, json, bytes } = await workerFetch(path, { method, headers: credentialHeaders(options.as, method, options.headers), body: options.body ?? null });
+  const { response, json, bytes } = await workerFetch(path, {
+    method,
+    headers: credentialHeaders(options.as, method, options.headers),
+    body: options.body ?? null,
+  });
   return { status: response.status, headers: response.headers, json, bytes };
 }
 

@@ -18,7 +18,9 @@ export interface TestUser {
 }
 
 /** Signs a new user up through the public API and returns them with their session cookie. */
-export async function signUp(overrides: Partial<{ email: string; username: string; name: string; password: string }> = {}): Promise<TestUser> {
+export async function signUp(
+  overrides: Partial<{ email: string; username: string; name: string; password: string }> = {},
+): Promise<TestUser> {
   const username = overrides.username ?? unique("user");
   const input = {
     email: overrides.email ?? `${username}@example.com`,

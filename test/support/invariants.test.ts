@@ -16,7 +16,11 @@ describe("the invariant check", () => {
     await insertVolumes(org.id, sam.id, 1);
     await env.DB.batch([
       env.DB.prepare("DELETE FROM membership WHERE org_id = ? AND user_id = ?").bind(org.id, sam.id),
-      env.DB.prepare("INSERT INTO machine (id, org_id, owner_id, name, created_at) VALUES ('m-stray', ?, ?, 'rig', ?)").bind(org.id, sam.id, Date.now()),
+      env.DB.prepare("INSERT INTO machine (id, org_id, owner_id, name, created_at) VALUES ('m-stray', ?, ?, 'rig', ?)").bind(
+        org.id,
+        sam.id,
+        Date.now(),
+      ),
       env.DB.prepare("UPDATE membership SET role = 'admin' WHERE org_id = ?").bind(org.id),
     ]);
     const found = await invariantViolations(org.id);

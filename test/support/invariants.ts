@@ -21,7 +21,9 @@ export function invariantQueries(orgId?: string): D1PreparedStatement[] {
     ];
   }
   return [
-    env.DB.prepare(`SELECT ?1 AS org, (SELECT count(*) FROM membership m WHERE m.org_id = ?1 AND m.role = 'owner') AS owners WHERE owners <> 1`),
+    env.DB.prepare(
+      `SELECT ?1 AS org, (SELECT count(*) FROM membership m WHERE m.org_id = ?1 AND m.role = 'owner') AS owners WHERE owners <> 1`,
+    ),
     env.DB.prepare(
       `SELECT user_id AS user, count(*) AS n FROM membership
        WHERE user_id IN (SELECT user_id FROM membership WHERE org_id = ?1) GROUP BY user_id HAVING n > 1`,

@@ -6,7 +6,12 @@ import type { UserWithToken } from "./factories";
  * redeems it. A code left unredeemed (the joiner was already in an org) is revoked, so a
  * later admin invite is not refused for an earlier one still being live.
  */
-export async function joinWithCode(owner: UserWithToken, orgId: string, joiner: UserWithToken, role: "user" | "admin"): Promise<ApiResponse> {
+export async function joinWithCode(
+  owner: UserWithToken,
+  orgId: string,
+  joiner: UserWithToken,
+  role: "user" | "admin",
+): Promise<ApiResponse> {
   const made = await api(`/api/orgs/${orgId}/join-codes`, { method: "POST", body: { count: 1, role }, as: owner.token });
   if (made.status !== 201) throw new Error(`harness: the Owner could not make a ${role} code: ${made.status} ${JSON.stringify(made.body)}`);
   const [code] = made.body.codes;

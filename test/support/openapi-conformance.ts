@@ -31,7 +31,12 @@ function loadDocument(origin: string) {
   documentPromise ??= exports.default.fetch(`${origin}/api/openapi.json`).then(async (response) => {
     if (response.status !== 200) throw new Error(`openapi.json answered ${response.status}`);
     const doc = (await response.json()) as Doc;
-    return { doc, templates: Object.keys(doc.paths).map(toTemplate).sort((a, b) => b.weight - a.weight) };
+    return {
+      doc,
+      templates: Object.keys(doc.paths)
+        .map(toTemplate)
+        .sort((a, b) => b.weight - a.weight),
+    };
   });
   return documentPromise;
 }
@@ -92,14 +97,19 @@ export async function expectConforms(origin: string, method: string, url: URL, r
   if (!declared) throw new Error(`OpenAPI: status not documented for ${key}: ${where}`);
   const content = declared.content;
   if (!content) {
-    if (response.status !== 204 && response.body !== null && type !== null) throw new Error(`OpenAPI: ${where} has a ${type} body; none is documented`);
+    if (response.status !== 204 && response.body !== null && type !== null)
+      throw new Error(`OpenAPI: ${where} has a ${type} body; none is documented`);
     return;
   }
-  if (type === null || !(type in content)) throw new Error(`OpenAPI: ${where} answered ${type}; documented: ${Object.keys(content).join(", ")}`);
+  if (type === null || !(type in content))
+    throw new Error(`OpenAPI: ${where} answered ${type}; documented: ${Object.keys(content).join(", ")}`);
   if (type === "application/json") check(doc, `${key} ${response.status}`, content[type]!.schema, body, where);
 }
 
 function check(doc: Doc, key: string, schema: unknown, body: unknown, where: string): void {
   const result = validatorFor(doc, key, schema).validate(body);
-  if (!result.valid) throw new Error(`OpenAPI: ${where} does not match its schema: ${describeErrors(result.errors)}\n${JSON.stringify(body).slice(0, 2000)}`);
+  if (!result.valid)
+    throw new Error(
+      `OpenAPI: ${where} does not match its schema: ${describeErrors(result.errors)}\n${JSON.stringify(body).slice(0, 2000)}`,
+    );
 }

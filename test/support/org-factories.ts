@@ -23,7 +23,9 @@ export async function createOrgFor(owner: TestUser, profile: Record<string, unkn
  * be redeemed through the API; switch this one function to real redemption then.
  */
 export async function addMember(orgId: string, user: TestUser, role: "admin" | "user"): Promise<void> {
-  await env.DB.prepare("INSERT INTO membership (user_id, org_id, role, joined_at) VALUES (?, ?, ?, ?)").bind(user.id, orgId, role, Date.now()).run();
+  await env.DB.prepare("INSERT INTO membership (user_id, org_id, role, joined_at) VALUES (?, ?, ?, ?)")
+    .bind(user.id, orgId, role, Date.now())
+    .run();
 }
 
 /** A new user who is a member of the org with `role`. */
@@ -43,7 +45,11 @@ export async function orgWith(counts: { admins?: number; users?: number } = {}):
 }
 
 /** Volumes written straight to D1, for tests about many volumes (not about creating them). */
-export async function insertVolumes(orgId: string, ownerId: string, count: number): Promise<{ id: string; name: string; sizeGb: number }[]> {
+export async function insertVolumes(
+  orgId: string,
+  ownerId: string,
+  count: number,
+): Promise<{ id: string; name: string; sizeGb: number }[]> {
   const volumes = Array.from({ length: count }, (_, i) => ({ id: unique("vol"), name: `volume ${i}`, sizeGb: (i % 50) + 1 }));
   const statement = env.DB.prepare("INSERT INTO volume (id, org_id, owner_id, name, size_gb, created_at) VALUES (?, ?, ?, ?, ?, ?)");
   await env.DB.batch(volumes.map((v) => statement.bind(v.id, orgId, ownerId, v.name, v.sizeGb, Date.now())));

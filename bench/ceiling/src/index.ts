@@ -29,10 +29,7 @@ export class CeilingObject extends DurableObject<Env> {
   async record(itemId: string): Promise<number> {
     const now = Date.now();
     const insert = this.env.DB.prepare("INSERT INTO entry (id, item_id, at) VALUES (?, ?, ?)");
-    const results = await this.env.DB.batch([
-      insert.bind(crypto.randomUUID(), itemId, now),
-      insert.bind(crypto.randomUUID(), itemId, now),
-    ]);
+    const results = await this.env.DB.batch([insert.bind(crypto.randomUUID(), itemId, now), insert.bind(crypto.randomUUID(), itemId, now)]);
     return results.length;
   }
 
@@ -41,9 +38,18 @@ export class CeilingObject extends DurableObject<Env> {
     return this.serially(async () => {
       const now = Date.now();
       const results = await this.env.DB.batch([
-        this.env.DB.prepare("INSERT INTO floor_joined (id, user_id, org_id, at) VALUES (?, ?, ?, ?)").bind(crypto.randomUUID(), userId, orgId, now),
+        this.env.DB.prepare("INSERT INTO floor_joined (id, user_id, org_id, at) VALUES (?, ?, ?, ?)").bind(
+          crypto.randomUUID(),
+          userId,
+          orgId,
+          now,
+        ),
         this.env.DB.prepare("UPDATE floor_code SET used_at = ?, used_by = ? WHERE hash = ?").bind(now, userId, codeHash),
-        this.env.DB.prepare("INSERT INTO floor_event (id, org_id, kind, at) VALUES (?, ?, 'joined', ?)").bind(crypto.randomUUID(), orgId, now),
+        this.env.DB.prepare("INSERT INTO floor_event (id, org_id, kind, at) VALUES (?, ?, 'joined', ?)").bind(
+          crypto.randomUUID(),
+          orgId,
+          now,
+        ),
       ]);
       return results.reduce((sum, result) => sum + (result.meta.rows_written ?? 0), 0);
     });
@@ -65,12 +71,21 @@ export class CeilingObject extends DurableObject<Env> {
       )
         .bind(orgId, targetId, sessionToken, Date.now())
         .first<{ actor: string; actor_role: string; target_role: string }>();
-      if (!row || row.actor_role !== "owner") throw new Error("the floor's actor is not the org's owner");
+      if (row?.actor_role !== "owner") throw new Error("the floor's actor is not the org's owner");
       const role = row.target_role === "user" ? "admin" : "user";
       const now = Date.now();
       await this.env.DB.batch([
-        this.env.DB.prepare("UPDATE floor_membership SET role = ? WHERE user_id = ? AND org_id = ? AND role = ?").bind(role, targetId, orgId, row.target_role),
-        this.env.DB.prepare("INSERT INTO floor_event (id, org_id, kind, at) VALUES (?, ?, 'role', ?)").bind(crypto.randomUUID(), orgId, now),
+        this.env.DB.prepare("UPDATE floor_membership SET role = ? WHERE user_id = ? AND org_id = ? AND role = ?").bind(
+          role,
+          targetId,
+          orgId,
+          row.target_role,
+        ),
+        this.env.DB.prepare("INSERT INTO floor_event (id, org_id, kind, at) VALUES (?, ?, 'role', ?)").bind(
+          crypto.randomUUID(),
+          orgId,
+          now,
+        ),
         this.env.DB.prepare("UPDATE floor_org SET version = version + 1 WHERE id = ?").bind(orgId),
       ]);
       return role;
@@ -125,13 +140,17 @@ async function readItem(env: Env) {
 }
 
 async function readSessionUser(env: Env, token: string): Promise<string> {
-  const row = await env.DB.prepare("SELECT user_id FROM floor_session WHERE token = ? AND expires_at > ?").bind(token, Date.now()).first<{ user_id: string }>();
+  const row = await env.DB.prepare("SELECT user_id FROM floor_session WHERE token = ? AND expires_at > ?")
+    .bind(token, Date.now())
+    .first<{ user_id: string }>();
   if (!row) throw new Error("the floor's sessions are not seeded");
   return row.user_id;
 }
 
 async function readCode(env: Env, hash: string) {
-  const row = await env.DB.prepare("SELECT hash, org_id, used_at FROM floor_code WHERE hash = ?").bind(hash).first<{ hash: string; org_id: string }>();
+  const row = await env.DB.prepare("SELECT hash, org_id, used_at FROM floor_code WHERE hash = ?")
+    .bind(hash)
+    .first<{ hash: string; org_id: string }>();
   if (!row) throw new Error("the floor's codes are not seeded");
   return row;
 }
@@ -185,7 +204,8 @@ async function r2Floor(request: Request, env: Env, key: string): Promise<Respons
 export default {
   async fetch(request, env) {
     const { pathname } = new URL(request.url);
-    if (pathname.startsWith("/r2/") && (request.method === "PUT" || request.method === "GET")) return r2Floor(request, env, pathname.slice("/r2/".length));
+    if (pathname.startsWith("/r2/") && (request.method === "PUT" || request.method === "GET"))
+      return r2Floor(request, env, pathname.slice("/r2/".length));
     if (pathname === "/noop") return Response.json({ ok: true });
     if (pathname === "/read") return Response.json(await readItem(env));
     if (pathname === "/io") {

@@ -26,7 +26,13 @@ function createPeerAuth(env: Env, origin: string) {
     rateLimit: { enabled: false },
     telemetry: { enabled: false },
     // As plain strings, so wrangler dev's log shows them (it prints objects as [Object]).
-    logger: { level: "error", log: (level, message, ...args) => console.log(`[peer-workerd ${level}] ${message} ${args.map((arg) => (arg instanceof Error ? `${arg.message} ${String(arg.cause ?? "")}` : String(arg))).join(" ")}`) },
+    logger: {
+      level: "error",
+      log: (level, message, ...args) =>
+        console.log(
+          `[peer-workerd ${level}] ${message} ${args.map((arg) => (arg instanceof Error ? `${arg.message} ${String(arg.cause ?? "")}` : String(arg))).join(" ")}`,
+        ),
+    },
     emailAndPassword: {
       enabled: true,
       password: {

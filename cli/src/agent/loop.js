@@ -28,7 +28,8 @@ export async function runAgent(options) {
     if (stopping) {
       forced = true;
       if (!options.json) note("Stopping now: killing the job's processes.");
-    } else if (!options.json) note("Stopping: the agent exits once the job's process (if any) has stopped. Press Ctrl-C again to kill it now.");
+    } else if (!options.json)
+      note("Stopping: the agent exits once the job's process (if any) has stopped. Press Ctrl-C again to kill it now.");
     stopping = true;
     wake?.();
   };
@@ -44,7 +45,12 @@ export async function runAgent(options) {
       /** @type {Response} */
       let response;
       try {
-        response = await api.request("POST", "/api/agent/claim", { json: {}, raw: true, query: { wait: options.once ? undefined : CLAIM_WAIT_SECONDS }, signal: aborter.signal });
+        response = await api.request("POST", "/api/agent/claim", {
+          json: {},
+          raw: true,
+          query: { wait: options.once ? undefined : CLAIM_WAIT_SECONDS },
+          signal: aborter.signal,
+        });
       } catch (error) {
         if (stopping) return;
         throw error;
@@ -85,7 +91,9 @@ export async function runAgent(options) {
     }
   } catch (error) {
     if (error instanceof CliError && error.status === 401) {
-      throw new CliError("The machine's agent token was refused: the machine was removed or its token replaced. Register it again.", { exitCode: 4 });
+      throw new CliError("The machine's agent token was refused: the machine was removed or its token replaced. Register it again.", {
+        exitCode: 4,
+      });
     }
     throw error;
   } finally {

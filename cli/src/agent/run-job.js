@@ -1,6 +1,6 @@
 // @ts-check
 import { spawn } from "node:child_process";
-import { createReadStream, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, sep } from "node:path";
 import { createInterface } from "node:readline";
@@ -81,7 +81,8 @@ export async function runJob(api, claim, control) {
     const archive = join(work, "archive.tar.gz");
     await download(await api.get(`${jobPath}/archive`, { raw: true, headers: { Accept: "*/*" } }), archive);
     const sha = (await sha256OfFile(archive)).toString("hex");
-    if (job.archiveSha256 && sha !== job.archiveSha256) throw new CliError(`The archive's sha256 is ${sha}, not the job's ${job.archiveSha256}.`);
+    if (job.archiveSha256 && sha !== job.archiveSha256)
+      throw new CliError(`The archive's sha256 is ${sha}, not the job's ${job.archiveSha256}.`);
     // tar refuses absolute paths and `..` entries unless told otherwise: the archive stays in its directory.
     await extract({ file: archive, cwd: projectDir });
     rmSync(archive);
@@ -95,14 +96,21 @@ export async function runJob(api, claim, control) {
       do {
         const page = await api.get(`${jobPath}/volumes/${encodeURIComponent(volume.id)}/files`, { query: { cursor } });
         for (const file of page.files) {
-          await download(await api.get(`${jobPath}/volumes/${encodeURIComponent(volume.id)}/files/${encodePath(file.path)}`, { raw: true, headers: { Accept: "*/*" } }), join(root, ...file.path.split("/")));
+          await download(
+            await api.get(`${jobPath}/volumes/${encodeURIComponent(volume.id)}/files/${encodePath(file.path)}`, {
+              raw: true,
+              headers: { Accept: "*/*" },
+            }),
+            join(root, ...file.path.split("/")),
+          );
           fetched.set(`${volume.id}/${file.path}`, file.sha256);
         }
         cursor = page.nextCursor ?? undefined;
       } while (cursor);
     }
     mkdirSync(volumesDir, { recursive: true });
-    if (control.isStopping()) return { reason: "the agent was stopped before it started; the job goes back to the queue when its lease runs out" };
+    if (control.isStopping())
+      return { reason: "the agent was stopped before it started; the job goes back to the queue when its lease runs out" };
 
     const outcome = await runProcess(job, claim.env, projectDir, volumesDir, log, {
       heartbeat: async () => {
@@ -124,7 +132,10 @@ export async function runJob(api, claim, control) {
     });
     await send();
     if (leaseLost) return { reason: "its lease was lost (the server gave it back to the queue or cancelled it)" };
-    if (outcome.abandoned) return { reason: "the agent was stopped, and so was its process; the job goes back to the queue when its lease runs out (at most 60 s)" };
+    if (outcome.abandoned)
+      return {
+        reason: "the agent was stopped, and so was its process; the job goes back to the queue when its lease runs out (at most 60 s)",
+      };
 
     for (const volume of claim.volumes) {
       const root = join(volumesDir, volume.name);

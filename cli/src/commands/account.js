@@ -15,9 +15,7 @@ export function registerAccountCommands(program) {
     .option("--with-token", "read an API token from standard input")
     .action(action(async (context) => (context.options.withToken ? loginWithToken(context) : deviceLogin(context))));
 
-  common(program.command("logout"))
-    .description("revoke the stored token and forget it")
-    .action(action(logout));
+  common(program.command("logout")).description("revoke the stored token and forget it").action(action(logout));
 
   common(program.command("whoami"))
     .description("who you are signed in as, in which organization, with which role")
@@ -25,7 +23,11 @@ export function registerAccountCommands(program) {
       action(async (context) => {
         const me = await context.api.get("/api/me");
         if (context.json) return printJson(me);
-        say(me.org ? `${me.user.username} · ${me.org.name} · ${me.role}` : `${me.user.username} · no organization. ${NO_ORG.replace(/^You are not in an organization\. /, "")}`);
+        say(
+          me.org
+            ? `${me.user.username} · ${me.org.name} · ${me.role}`
+            : `${me.user.username} · no organization. ${NO_ORG.replace(/^You are not in an organization\. /, "")}`,
+        );
       }),
     );
 }
@@ -103,5 +105,7 @@ async function logout(context) {
     return;
   }
   forgetLogin(context.env);
-  note(`Forgot the stored token, but it stays valid until you revoke it (GET ${login.url}/api/tokens lists your tokens; DELETE /api/tokens/:id revokes one).`);
+  note(
+    `Forgot the stored token, but it stays valid until you revoke it (GET ${login.url}/api/tokens lists your tokens; DELETE /api/tokens/:id revokes one).`,
+  );
 }

@@ -15,7 +15,8 @@ export function registerAgentCommand(program) {
       action(async (context) => {
         const machineId = context.options.machine ?? onlyMachine(context.env);
         const credential = readMachineCredential(machineId, context.env);
-        if (!credential) throw new CliError(`No agent token for machine ${machineId} here. Register it with \`cohort machines register NAME\`.`);
+        if (!credential)
+          throw new CliError(`No agent token for machine ${machineId} here. Register it with \`cohort machines register NAME\`.`);
         // The agent speaks to the server the machine was registered with, unless told otherwise.
         const url = (context.options.url || context.env.COHORT_URL || credential.url).replace(/\/+$/, "");
         await runAgent({ url, agentToken: credential.agentToken, machineId, once: Boolean(context.options.once), json: context.json });

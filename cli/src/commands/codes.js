@@ -23,7 +23,9 @@ export function registerCodeCommands(program) {
     .action(
       action(async (context) => {
         const me = await requireOrg(context);
-        const answer = await context.api.get(orgPath(me.org.id, "/join-codes"), { query: { status: context.options.redeemed ? "redeemed" : undefined } });
+        const answer = await context.api.get(orgPath(me.org.id, "/join-codes"), {
+          query: { status: context.options.redeemed ? "redeemed" : undefined },
+        });
         if (context.json) return printJson(answer);
         if (context.options.redeemed) {
           printTable(

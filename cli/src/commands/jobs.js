@@ -31,11 +31,20 @@ export function registerJobCommands(program) {
         const { options } = context;
         const limit = options.limit === undefined ? undefined : integer(options.limit, "--limit", { min: 1, max: 100 });
         const me = await requireOrg(context);
-        const answer = await context.api.get(orgPath(me.org.id, "/jobs"), { query: { mine: options.mine ? "1" : undefined, state: options.state, limit } });
+        const answer = await context.api.get(orgPath(me.org.id, "/jobs"), {
+          query: { mine: options.mine ? "1" : undefined, state: options.state, limit },
+        });
         if (context.json) return printJson(answer);
         printTable(
           ["ID", "STATE", "EXIT", "COMMAND", "MACHINE", "CREATED"],
-          answer.jobs.map((/** @type {any} */ j) => [j.id, stateOf(j), j.exitCode ?? "", j.command.join(" "), j.runningOn ?? j.machineId ?? "", when(j.createdAt)]),
+          answer.jobs.map((/** @type {any} */ j) => [
+            j.id,
+            stateOf(j),
+            j.exitCode ?? "",
+            j.command.join(" "),
+            j.runningOn ?? j.machineId ?? "",
+            when(j.createdAt),
+          ]),
           { title: `Jobs of ${me.org.name}`, empty: "No jobs." },
         );
       }),
@@ -112,7 +121,8 @@ async function run(context, argv) {
   const timeoutSeconds = options.timeout === undefined ? undefined : integer(options.timeout, "--timeout", { min: 1, max: 604_800 });
   const me = await requireOrg(context);
   const project = await findProject(context, me.org.id, options.project);
-  if (!project) throw new CliError(`No project named ${options.project}. Push one with \`cohort projects push DIR --name ${options.project}\`.`);
+  if (!project)
+    throw new CliError(`No project named ${options.project}. Push one with \`cohort projects push DIR --name ${options.project}\`.`);
   /** @type {string[]} */
   let volumeIds = [];
   if (options.volume.length > 0) {

@@ -52,7 +52,8 @@ export function registerMachineCommands(program) {
         }
         // The token's place is the config directory, not the screen or a pipe.
         if (context.json) return printJson({ machine });
-        const stored = typeof agentToken === "string" ? `; its agent token is stored here. Run \`cohort agent --machine ${machine.id}\`` : "";
+        const stored =
+          typeof agentToken === "string" ? `; its agent token is stored here. Run \`cohort agent --machine ${machine.id}\`` : "";
         say(`Registered ${machine.name} (${machine.id}) in ${me.org.name}${stored}.`);
       }),
     );

@@ -29,7 +29,12 @@ export function registerMemberCommands(program) {
         if (context.json) return printJson(answer);
         printTable(
           ["USERNAME", "NAME", "ROLE", "MACHINES"],
-          answer.members.map((/** @type {any} */ m) => [m.username, m.name, m.role, m.machines.map((/** @type {any} */ x) => x.name).join(", ")]),
+          answer.members.map((/** @type {any} */ m) => [
+            m.username,
+            m.name,
+            m.role,
+            m.machines.map((/** @type {any} */ x) => x.name).join(", "),
+          ]),
           { title: `Members of ${me.org.name}` },
         );
       }),

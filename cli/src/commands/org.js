@@ -17,9 +17,7 @@ const PROFILE_FLAGS = /** @type {const} */ ([
 
 /** @param {import("commander").Command} program */
 export function registerOrgCommands(program) {
-  const org = common(program.command("org"))
-    .description("show your organization's profile and leadership")
-    .action(action(showOrg));
+  const org = common(program.command("org")).description("show your organization's profile and leadership").action(action(showOrg));
 
   common(org.command("create"))
     .description("create an organization; you become its Owner")
@@ -48,7 +46,8 @@ export function registerOrgCommands(program) {
     .action(
       action(async (context) => {
         const patch = profileFrom(context.options);
-        if (Object.keys(patch).length === 0) throw usage("Nothing to change: give at least one of --name --website --location --sector --university --description.");
+        if (Object.keys(patch).length === 0)
+          throw usage("Nothing to change: give at least one of --name --website --location --sector --university --description.");
         const me = await requireOrg(context);
         const answer = await context.api.patch(orgPath(me.org.id), patch);
         if (context.json) return printJson(answer);
@@ -121,7 +120,6 @@ async function showOrg(context) {
   );
 }
 
-
 /** @param {import("../context.js").Context} context @param {string} username */
 async function transfer(context, username) {
   const me = await requireOrg(context);
@@ -130,7 +128,8 @@ async function transfer(context, username) {
   let confirmUsername = context.options.confirmUsername;
   if (confirmOrgName === undefined || confirmUsername === undefined) {
     // A CI job may run in a pseudo-terminal, but nobody is there to type: never wait for one.
-    if (!process.stdin.isTTY || context.env.CI) throw usage("Not a terminal (or CI is set): pass --confirm-org NAME --confirm-username USERNAME.");
+    if (!process.stdin.isTTY || context.env.CI)
+      throw usage("Not a terminal (or CI is set): pass --confirm-org NAME --confirm-username USERNAME.");
     process.stderr.write(`This makes ${target.username} the Owner of ${me.org.name}; you become an Admin.\n`);
     const rl = createInterface({ input: process.stdin, output: process.stderr });
     try {
@@ -144,4 +143,3 @@ async function transfer(context, username) {
   if (context.json) return printJson(answer);
   say(`${target.username} is now the Owner of ${me.org.name}; you are an Admin.`);
 }
-

@@ -51,9 +51,15 @@ export function registerProjectCommands(program) {
           // Built to a file first: the upload needs its length and digest before the first byte.
           const archive = join(work, "project.tar.gz");
           await createTar({ gzip: true, portable: true, cwd: root, file: archive, filter: packFilter(root) }, ["."]);
-          const answer = await putFileBytes(context.api, orgPath(me.org.id, `/projects/${encodeURIComponent(project.id)}/archive`), archive);
+          const answer = await putFileBytes(
+            context.api,
+            orgPath(me.org.id, `/projects/${encodeURIComponent(project.id)}/archive`),
+            archive,
+          );
           if (context.json) return printJson(answer);
-          say(`Pushed ${dir} to project ${answer.project.name} (${answer.project.id}): ${answer.project.archive.size} bytes, sha256 ${answer.project.archive.sha256}.`);
+          say(
+            `Pushed ${dir} to project ${answer.project.name} (${answer.project.id}): ${answer.project.archive.size} bytes, sha256 ${answer.project.archive.sha256}.`,
+          );
         } finally {
           rmSync(work, { recursive: true, force: true });
         }

@@ -28,7 +28,13 @@ export function registerVolumeCommands(program) {
         if (context.json) return printJson(answer);
         printTable(
           ["ID", "NAME", "SIZE GB", "MINE", "CREATED"],
-          answer.volumes.map((/** @type {any} */ v) => [v.id, v.name, v.sizeGb, v.ownerId === me.user.id ? "yes" : "no", when(v.createdAt)]),
+          answer.volumes.map((/** @type {any} */ v) => [
+            v.id,
+            v.name,
+            v.sizeGb,
+            v.ownerId === me.user.id ? "yes" : "no",
+            when(v.createdAt),
+          ]),
           { title: `Volumes in ${me.org.name}`, empty: "No volumes. Make one with `cohort volumes create NAME --size-gb N`." },
         );
       }),
@@ -84,7 +90,12 @@ export function registerVolumeCommands(program) {
       action(async (context, wanted, local, target) => {
         const filePath = checkFilePath(target ?? basename(local));
         const { volume, path } = await volumeAt(context, wanted);
-        const answer = await putVolumeFile(context.api, path, { volumeId: volume.id, local, path: filePath, quiet: context.json }, context.env);
+        const answer = await putVolumeFile(
+          context.api,
+          path,
+          { volumeId: volume.id, local, path: filePath, quiet: context.json },
+          context.env,
+        );
         if (context.json) return printJson(answer);
         say(`Stored ${answer.file.path} (${answer.file.size} bytes) in ${volume.name}.`);
       }),

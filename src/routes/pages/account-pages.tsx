@@ -34,7 +34,9 @@ function keptValues(values: Record<string, string>): Record<string, string> {
 export const accountPages = new Hono<AppEnv>()
   .use("/sign-up", noStore, renderer)
   .use("/sign-in", noStore, renderer)
-  .get("/sign-up", signedOutOnly, (c) => c.render(<SignUpPage form={EMPTY_FORM} />, { title: "Sign up", viewer: { kind: "anonymous" }, flash: takeFlash(c) }))
+  .get("/sign-up", signedOutOnly, (c) =>
+    c.render(<SignUpPage form={EMPTY_FORM} />, { title: "Sign up", viewer: { kind: "anonymous" }, flash: takeFlash(c) }),
+  )
   .post("/sign-up", signedOutOnly, async (c) => {
     const values = await readForm(c, SIGN_UP_FIELDS);
     try {
@@ -50,12 +52,20 @@ export const accountPages = new Hono<AppEnv>()
     }
   })
   .get("/sign-in", signedOutOnly, (c) =>
-    c.render(<SignInPage form={EMPTY_FORM} next={safeReturnPath(c.req.query("next"))} />, { title: "Sign in", viewer: { kind: "anonymous" }, flash: takeFlash(c) }),
+    c.render(<SignInPage form={EMPTY_FORM} next={safeReturnPath(c.req.query("next"))} />, {
+      title: "Sign in",
+      viewer: { kind: "anonymous" },
+      flash: takeFlash(c),
+    }),
   )
   .post("/sign-in", signedOutOnly, async (c) => {
     const values = await readForm(c, SIGN_IN_FIELDS);
     try {
-      const { setCookies } = await signInAccount(c.env, authRequest(c), parseWith(signInSchema, { email: values.email, password: values.password }));
+      const { setCookies } = await signInAccount(
+        c.env,
+        authRequest(c),
+        parseWith(signInSchema, { email: values.email, password: values.password }),
+      );
       forwardCookies(c, setCookies);
       return c.redirect(safeReturnPath(values.next), 303);
     } catch (error) {

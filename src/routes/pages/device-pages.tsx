@@ -44,7 +44,10 @@ export const devicePages = new Hono<SignedInEnv>()
       const found = await lookUpDeviceLogin(c.env, c.var.config, { userId: c.var.principal.user.id, address: clientAddress(c) }, code);
       return renderDevice(c, { values, errors: {} }, { clientName: found.clientName, createdAt: found.createdAt.toISOString() });
     } catch (error) {
-      const form = refusedForm(c, error, values, { messages: CODE_MESSAGE, fieldOf: (refusal) => (refusal.code === "invalid_code" ? "code" : undefined) });
+      const form = refusedForm(c, error, values, {
+        messages: CODE_MESSAGE,
+        fieldOf: (refusal) => (refusal.code === "invalid_code" ? "code" : undefined),
+      });
       return renderDevice(c, form, null);
     }
   })
@@ -57,14 +60,25 @@ export const devicePages = new Hono<SignedInEnv>()
     }
     const status = values.decision === "deny" ? "denied" : "approved";
     try {
-      const { clientName } = await decideDeviceLoginFor(c.env, c.var.config, { userId: c.var.principal.user.id, address: clientAddress(c) }, values.code, status);
+      const { clientName } = await decideDeviceLoginFor(
+        c.env,
+        c.var.config,
+        { userId: c.var.principal.user.id, address: clientAddress(c) },
+        values.code,
+        status,
+      );
       const text =
         status === "approved"
           ? `Approved: “${clientName}” is signed in as you. You can go back to your terminal.`
           : `Denied: “${clientName}” was not signed in.`;
       return redirectWithFlash(c, "/device", { kind: "success", text });
     } catch (error) {
-      const form = refusedForm(c, error, { code: values.code }, { messages: CODE_MESSAGE, fieldOf: (refusal) => (refusal.code === "invalid_code" ? "code" : undefined) });
+      const form = refusedForm(
+        c,
+        error,
+        { code: values.code },
+        { messages: CODE_MESSAGE, fieldOf: (refusal) => (refusal.code === "invalid_code" ? "code" : undefined) },
+      );
       return renderDevice(c, form, null);
     }
   });

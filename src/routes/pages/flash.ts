@@ -13,7 +13,10 @@ function cookieOptions<E extends AppEnv>(c: Context<E>) {
 
 /** Answers a form post with a redirect and a message the next page shows once. */
 export function redirectWithFlash<E extends AppEnv>(c: Context<E>, to: string, flash: Flash): Response {
-  setCookie(c, FLASH_COOKIE, JSON.stringify({ kind: flash.kind, text: flash.text.slice(0, MAX_TEXT) }), { ...cookieOptions(c), maxAge: 60 });
+  setCookie(c, FLASH_COOKIE, JSON.stringify({ kind: flash.kind, text: flash.text.slice(0, MAX_TEXT) }), {
+    ...cookieOptions(c),
+    maxAge: 60,
+  });
   return c.redirect(to, 303);
 }
 

@@ -20,11 +20,21 @@ export const jobPages = new Hono<MemberEnv>()
     const { user, org } = c.var.member;
     const db = createDb(c.env.DB);
     const cursor = c.req.query("cursor");
-    const { jobs, nextCursor } = await listJobs(db, org.id, { cursor: cursor && cursor.length <= 64 ? cursor : undefined, limit: JOB_LIMITS.listDefault });
-    const members = await findMembers(db, org.id, jobs.map((job) => job.submitterId));
+    const { jobs, nextCursor } = await listJobs(db, org.id, {
+      cursor: cursor && cursor.length <= 64 ? cursor : undefined,
+      limit: JOB_LIMITS.listDefault,
+    });
+    const members = await findMembers(
+      db,
+      org.id,
+      jobs.map((job) => job.submitterId),
+    );
     const usernames = new Map([...members].map(([id, member]) => [id, member.username]));
     const olderHref = nextCursor ? `/jobs?cursor=${encodeURIComponent(nextCursor)}` : null;
-    return c.render(<JobsPage jobs={jobs} viewerId={user.id} usernames={usernames} olderHref={olderHref} />, memberPageProps(c, "Jobs", "jobs"));
+    return c.render(
+      <JobsPage jobs={jobs} viewerId={user.id} usernames={usernames} olderHref={olderHref} />,
+      memberPageProps(c, "Jobs", "jobs"),
+    );
   })
   .get("/:jobId", async (c) => {
     const { user, org, role } = c.var.member;
@@ -37,7 +47,10 @@ export const jobPages = new Hono<MemberEnv>()
       const cursorText = c.req.query("cursor") ?? "";
       const after = /^[0-9]{1,15}$/.test(cursorText) ? Number(cursorText) : 0;
       const page = await listLogLines(db, row.id, after, JOB_LIMITS.logPage);
-      log = { lines: page.lines, moreHref: page.more && page.lastId !== null ? `/jobs/${encodeURIComponent(row.id)}?cursor=${page.lastId}` : null };
+      log = {
+        lines: page.lines,
+        moreHref: page.more && page.lastId !== null ? `/jobs/${encodeURIComponent(row.id)}?cursor=${page.lastId}` : null,
+      };
     }
     return c.render(<JobPage job={job} viewerId={user.id} log={log} />, memberPageProps(c, `Job ${job.id.slice(-8)}`, "jobs"));
   })

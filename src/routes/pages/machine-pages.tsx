@@ -25,7 +25,6 @@ async function renderMachines(c: Context<MemberEnv>, form: FormState, created?: 
   return c.render(<MachinesPage machines={machines} form={form} created={created} />, memberPageProps(c, "Machines", "machines"));
 }
 
-
 /** `/machines`: the member's own machines, registered and deleted here. */
 export const machinePages = new Hono<MemberEnv>()
   .use(noStore, memberOnly, renderer)
@@ -34,7 +33,12 @@ export const machinePages = new Hono<MemberEnv>()
     const { user, org } = c.var.member;
     const values = await readForm(c, ["name", "hostname", "gpus", "shared"] as const);
     try {
-      const input = parseWith(machineSchema, { name: values.name, hostname: values.hostname, gpus: numberField(values.gpus), shared: values.shared === "on" });
+      const input = parseWith(machineSchema, {
+        name: values.name,
+        hostname: values.hostname,
+        gpus: numberField(values.gpus),
+        shared: values.shared === "on",
+      });
       const made = await newAgentToken(c.var.config.codeHashSecret);
       const { machine } = await orgClient(c.env, org.id, { actorId: user.id }).createMachine({ machine: input, agentTokenHash: made.hash });
       // Shown on this answer alone (not through a redirect's cookie): the token is never stored readable.

@@ -91,8 +91,10 @@ async function renderMembers(c: Context<MemberEnv>, extras: { bulk?: FormState; 
  */
 function mismatchErrors(member: Member, target: MemberRecord | undefined, values: Record<string, string>): Record<string, string> {
   const errors: Record<string, string> = {};
-  if (values.confirmOrgName !== member.org.name) errors.confirmOrgName = `This is not the organization's name. Type ${member.org.name} exactly.`;
-  if (target && values.confirmUsername !== target.username) errors.confirmUsername = `This is not the member's username. Type ${target.username} exactly.`;
+  if (values.confirmOrgName !== member.org.name)
+    errors.confirmOrgName = `This is not the organization's name. Type ${member.org.name} exactly.`;
+  if (target && values.confirmUsername !== target.username)
+    errors.confirmUsername = `This is not the member's username. Type ${target.username} exactly.`;
   return errors;
 }
 
@@ -164,14 +166,20 @@ export const memberPages = new Hono<MemberEnv>()
     if (!target || !mayTransferTo(member, target)) {
       return redirectWithFlash(c, "/members", { kind: "error", text: "Ownership can only be transferred, by the Owner, to an Admin." });
     }
-    return c.render(<TransferPage orgName={member.org.name} target={target} form={EMPTY_FORM} />, memberPageProps(c, "Transfer ownership", "members"));
+    return c.render(
+      <TransferPage orgName={member.org.name} target={target} form={EMPTY_FORM} />,
+      memberPageProps(c, "Transfer ownership", "members"),
+    );
   })
   .post("/transfer", async (c) => {
     const member = c.var.member;
     const values = await readForm(c, ["userId", "confirmOrgName", "confirmUsername"] as const);
     const target = await transferTarget(c, values.userId);
     try {
-      await orgClient(c.env, member.org.id, { actorId: member.user.id }).transferOwnership({ ...parseWith(transferSchema, values), targetId: values.userId });
+      await orgClient(c.env, member.org.id, { actorId: member.user.id }).transferOwnership({
+        ...parseWith(transferSchema, values),
+        targetId: values.userId,
+      });
     } catch (error) {
       // No such member to confirm against: back to the list, saying why.
       if (!target) return flashRefusal(c, "/members", error);
@@ -180,7 +188,13 @@ export const memberPages = new Hono<MemberEnv>()
         refusalOf(error).code === "confirmation_mismatch"
           ? { values, errors: mismatchErrors(member, target, values), message: "Nothing was changed: the names you typed do not match." }
           : refused;
-      return c.render(<TransferPage orgName={member.org.name} target={target} form={form} />, memberPageProps(c, "Transfer ownership", "members"));
+      return c.render(
+        <TransferPage orgName={member.org.name} target={target} form={form} />,
+        memberPageProps(c, "Transfer ownership", "members"),
+      );
     }
-    return redirectWithFlash(c, "/members", { kind: "success", text: `@${target?.username ?? "The new Owner"} is now the Owner. You are an Admin.` });
+    return redirectWithFlash(c, "/members", {
+      kind: "success",
+      text: `@${target?.username ?? "The new Owner"} is now the Owner. You are an Admin.`,
+    });
   });

@@ -22,7 +22,10 @@ const FORM_OVERHEAD_BYTES = 64 * 1024;
 async function renderProjects(c: Context<MemberEnv>, form: FormState) {
   const { user, org } = c.var.member;
   const projects = await listProjectsWithOwners(createDb(c.env.DB), org.id);
-  return c.render(<ProjectsPage projects={projects} orgId={org.id} viewerId={user.id} form={form} />, memberPageProps(c, "Projects", "projects"));
+  return c.render(
+    <ProjectsPage projects={projects} orgId={org.id} viewerId={user.id} form={form} />,
+    memberPageProps(c, "Projects", "projects"),
+  );
 }
 
 /**
@@ -64,7 +67,13 @@ export const projectPages = new Hono<MemberEnv>()
     // A refused upload (gone already, not yours, too large) is said in a flash on the list.
     return actThen(c, "/projects", async () => {
       const file = await archiveFile(c);
-      await uploadArchive(c.env, { orgId: org.id, actorId: user.id, projectId: c.req.param("projectId"), body: file.stream(), length: file.size });
+      await uploadArchive(c.env, {
+        orgId: org.id,
+        actorId: user.id,
+        projectId: c.req.param("projectId"),
+        body: file.stream(),
+        length: file.size,
+      });
       return "The archive is uploaded.";
     });
   })

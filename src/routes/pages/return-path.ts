@@ -3,7 +3,8 @@
  * which browsers read as another host), else the dashboard.
  */
 export function safeReturnPath(next: string | undefined | null): string {
-  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/";
+  if (!next?.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/";
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
   if (/[\u0000-\u001f]/.test(next)) return "/";
   return next;
 }

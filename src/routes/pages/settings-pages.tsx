@@ -33,7 +33,11 @@ async function renderSettings(c: Context<MemberEnv>, form: FormState | null) {
   }
   const leave = mayLeave({ userId: user.id, role });
   return c.render(
-    <SettingsPage profile={profile} canEdit={mayManageOrg(role)} leave={leave.ok ? { allowed: true } : { allowed: false, reason: leave.message }} />,
+    <SettingsPage
+      profile={profile}
+      canEdit={mayManageOrg(role)}
+      leave={leave.ok ? { allowed: true } : { allowed: false, reason: leave.message }}
+    />,
     memberPageProps(c, "Settings", "settings"),
   );
 }

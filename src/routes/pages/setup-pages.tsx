@@ -18,16 +18,20 @@ import { noStore, withoutOrgOnly, type NoOrgEnv } from "./guards";
 
 function renderSetup(c: Context<NoOrgEnv>, forms: { create?: FormState; join?: FormState; challenge?: Challenge }) {
   const user = c.var.user;
-  return c.render(<SetupPage name={user.name} create={forms.create ?? EMPTY_FORM} join={forms.join ?? EMPTY_FORM} challenge={forms.challenge} />, {
-    title: "Account setup",
-    viewer: { kind: "no-org", username: user.username },
-    flash: takeFlash(c),
-  });
+  return c.render(
+    <SetupPage name={user.name} create={forms.create ?? EMPTY_FORM} join={forms.join ?? EMPTY_FORM} challenge={forms.challenge} />,
+    {
+      title: "Account setup",
+      viewer: { kind: "no-org", username: user.username },
+      flash: takeFlash(c),
+    },
+  );
 }
 
 /** The human check a refused attempt asked for (see admitRedemption), to show with the form. */
 function challengeOf(error: unknown): Challenge {
-  const details = error instanceof AppError && error.code === "rate_limited" ? (error.details as { siteKey?: unknown } | undefined) : undefined;
+  const details =
+    error instanceof AppError && error.code === "rate_limited" ? (error.details as { siteKey?: unknown } | undefined) : undefined;
   return typeof details?.siteKey === "string" ? { siteKey: details.siteKey } : null;
 }
 
@@ -63,7 +67,10 @@ export const setupPages = new Hono<NoOrgEnv>()
       const { code } = parseWith(redeemCodeSchema, values);
       const who = { userId: user.id, username: user.username, inOrg: false, address: clientAddress(c), turnstileToken };
       const joined = await redeemJoinCode(c.env, c.var.config, who, code, (promise) => c.executionCtx.waitUntil(promise));
-      return redirectWithFlash(c, "/", { kind: "success", text: `You joined ${joined.org.name} as ${joined.role === "admin" ? "an" : "a"} ${ROLE_LABELS[joined.role]}.` });
+      return redirectWithFlash(c, "/", {
+        kind: "success",
+        text: `You joined ${joined.org.name} as ${joined.role === "admin" ? "an" : "a"} ${ROLE_LABELS[joined.role]}.`,
+      });
     } catch (error) {
       if (joinedMeanwhile(error)) return flashRefusal(c, "/", error);
       const join = refusedForm(c, error, values, {

@@ -19,7 +19,6 @@ import { memberPageProps, numberField } from "./page-props";
 
 const VOLUME_MESSAGES = { name: "Enter a name of 1 to 100 characters.", sizeGb: "Enter a whole number of GB, at least 1." };
 
-
 async function renderVolumes(c: Context<MemberEnv>, form: FormState) {
   const { user, org } = c.var.member;
   const volumes = await listVolumes(createDb(c.env.DB), org.id, user.id);
@@ -46,7 +45,10 @@ async function renderVolumeFiles(c: Context<MemberEnv>, volume: VolumeRecord, fo
   const { org } = c.var.member;
   const db = createDb(c.env.DB);
   const cursor = decodeCursor(c.req.query("cursor") ?? "") ?? undefined;
-  const [page, used] = await Promise.all([listFiles(db, volume.id, { prefix: "", cursor, limit: FILES_PER_PAGE }), usedBytes(db, volume.id)]);
+  const [page, used] = await Promise.all([
+    listFiles(db, volume.id, { prefix: "", cursor, limit: FILES_PER_PAGE }),
+    usedBytes(db, volume.id),
+  ]);
   const base = `/volumes/${encodeURIComponent(volume.id)}`;
   return c.render(
     <VolumeFilesPage
@@ -88,17 +90,23 @@ export const volumePages = new Hono<MemberEnv>()
       return renderVolumeFiles(c, volume, { values: { path }, errors: { [field]: message } });
     };
     const length = parseContentLength(c.req.header("Content-Length"));
-    if (length !== null && length > PAGE_UPLOAD_BYTES + MIB) return refuse("file", `Choose a file of at most 32 MiB here; use the CLI for larger files.`, 413);
+    if (length !== null && length > PAGE_UPLOAD_BYTES + MIB)
+      return refuse("file", `Choose a file of at most 32 MiB here; use the CLI for larger files.`, 413);
     const body = await c.req.parseBody();
     const file = body.file;
     const typed = typeof body.path === "string" ? body.path.trim() : "";
     if (!(file instanceof File) || file.name === "") return refuse("file", "Choose a file to upload.", 400, typed);
-    if (file.size > PAGE_UPLOAD_BYTES) return refuse("file", `Choose a file of at most 32 MiB here; use the CLI for larger files.`, 413, typed);
+    if (file.size > PAGE_UPLOAD_BYTES)
+      return refuse("file", `Choose a file of at most 32 MiB here; use the CLI for larger files.`, 413, typed);
     const path = typed === "" ? file.name : typed;
     const check = checkPath(path);
     if (!check.ok) return refuse("path", check.message, 400, typed);
     try {
-      const { created } = await putFile(c.env, { orgId: org.id, actorId: user.id }, { volumeId: volume.id, path, size: file.size, expectedSha256: null, body: file.stream() });
+      const { created } = await putFile(
+        c.env,
+        { orgId: org.id, actorId: user.id },
+        { volumeId: volume.id, path, size: file.size, expectedSha256: null, body: file.stream() },
+      );
       return redirectWithFlash(c, back, { kind: "success", text: `${path} is ${created ? "uploaded" : "replaced"}.` });
     } catch (error) {
       const refusal = refusalOf(error);
@@ -118,7 +126,9 @@ export const volumePages = new Hono<MemberEnv>()
   .post("/:volumeId/delete", (c) => {
     const { user, org } = c.var.member;
     return actThen(c, "/volumes", async () => {
-      const { deleted, multiparts } = await orgClient(c.env, org.id, { actorId: user.id }).deleteVolume({ volumeId: c.req.param("volumeId") });
+      const { deleted, multiparts } = await orgClient(c.env, org.id, { actorId: user.id }).deleteVolume({
+        volumeId: c.req.param("volumeId"),
+      });
       await deleteVolumeBlobs(c.env, deleted, multiparts);
       return "The volume is deleted.";
     });
