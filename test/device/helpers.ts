@@ -1,16 +1,10 @@
+import type { DeviceCodeGrant } from "../../src/services/device-login";
 import { api, type Credential } from "../support/client";
 
 export async function startLogin(clientName?: string) {
   const response = await api("/api/device/code", { body: clientName === undefined ? {} : { clientName } });
   if (response.status !== 200) throw new Error(`device code failed: ${response.status} ${JSON.stringify(response.body)}`);
-  return response.body as {
-    deviceCode: string;
-    userCode: string;
-    verificationUri: string;
-    verificationUriComplete: string;
-    expiresIn: number;
-    interval: number;
-  };
+  return response.body as DeviceCodeGrant;
 }
 
 export function poll(deviceCode: string) {
