@@ -1,4 +1,5 @@
 import { api, cookieFrom, type Credential } from "./client";
+import { typedClient } from "./typed-client";
 
 let counter = 0;
 
@@ -44,11 +45,11 @@ export async function signUpWithToken(prefix: string): Promise<UserWithToken> {
   return { ...user, token: await tokenFor(user) };
 }
 
-/** Makes an API token for the user and returns it as a credential. */
+/** Makes an API token for the user (through the typed client) and returns it as a credential. */
 export async function tokenFor(user: TestUser, name = "test"): Promise<{ token: string }> {
-  const response = await api("/api/tokens", { body: { name }, as: user.cookie });
+  const response = await typedClient(user.cookie).api.tokens.$post({ json: { name } });
   if (response.status !== 201) throw new Error(`token failed: ${response.status}`);
-  return { token: response.body.token };
+  return { token: (await response.json()).token };
 }
 
 export type { Credential };

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { api } from "./client";
 import { signUp, unique, type TestUser } from "./factories";
+import { typedClient } from "./typed-client";
 
 export interface TestOrg {
   id: string;
@@ -13,9 +14,10 @@ export interface TestOrg {
 /** Creates an org through the API with `owner` as its Owner. */
 export async function createOrgFor(owner: TestUser, profile: Record<string, unknown> = {}): Promise<{ id: string; name: string }> {
   const name = (profile.name as string | undefined) ?? unique("Org ");
-  const response = await api("/api/orgs", { body: { name, ...profile }, as: owner.cookie });
-  if (response.status !== 201) throw new Error(`create org failed: ${response.status} ${JSON.stringify(response.body)}`);
-  return { id: response.body.org.id, name: response.body.org.name };
+  const response = await typedClient(owner.cookie).api.orgs.$post({ json: { name, ...profile } });
+  if (response.status !== 201) throw new Error(`create org failed: ${response.status} ${await response.text()}`);
+  const { org } = await response.json();
+  return { id: org.id, name: org.name };
 }
 
 /**
