@@ -71,8 +71,10 @@ export const jobsQuerySchema = z.object({
 
 /**
  * `POST /api/agent/claim?wait=N`: with nothing to run, hold the answer up to N seconds (≤ 25)
- * for a job to be queued, then claim again; 0 or absent answers 204 at once.
+ * until jobs change, then answer 204 with `Cohort-Jobs-Changed: 1` (claim again now); 0 or
+ * absent answers 204 at once.
  */
+export const JOBS_CHANGED_HEADER = "Cohort-Jobs-Changed";
 export const CLAIM_WAIT_MAX_SECONDS = 25;
 export const claimQuerySchema = z.object({ wait: queryInt(0, CLAIM_WAIT_MAX_SECONDS, 0) });
 

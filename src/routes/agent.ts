@@ -6,7 +6,7 @@ import { findJobRow } from "../db/job-queries";
 import { findVolume } from "../db/volume-queries";
 import { keyedHash } from "../domain/keyed-hash";
 import { newSecret } from "../domain/ids";
-import { agentLogsSchema, claimQuerySchema, finishSchema, leaseSchema, unsealEnv } from "../domain/job";
+import { agentLogsSchema, claimQuerySchema, finishSchema, JOBS_CHANGED_HEADER, leaseSchema, unsealEnv } from "../domain/job";
 import { orgClient } from "../services/org-client";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
@@ -58,14 +58,14 @@ export const agentRoutes = new Hono<AppEnv>()
     const { agent, org } = agentOrg(c);
     const token = `coh_lease_${newSecret()}`;
     const leaseTokenHash = await leaseHash(c.var.config.codeHashSecret, token);
-    let { claimed } = await org.claimJob({ machineId: agent.machineId, leaseTokenHash });
-    // A long poll: the org's object wakes waiting agents when jobs change; claim stays the only way to get one.
-    const until = clock.now() + wait * 1000;
-    while (!claimed && clock.now() < until) {
-      if (!(await c.env.ORG.getByName(agent.orgId).waitForJobs(until - clock.now()))) break;
-      ({ claimed } = await org.claimJob({ machineId: agent.machineId, leaseTokenHash }));
+    const { claimed } = await org.claimJob({ machineId: agent.machineId, leaseTokenHash });
+    if (!claimed) {
+      // A long poll: held until jobs change, then answered 204 with a hint to claim again at once.
+      // The held request never takes a job itself: an agent that went away while it waited
+      // cannot be handed one nobody will run.
+      const changed = wait > 0 && (await c.env.ORG.getByName(agent.orgId).waitForJobs(wait * 1000));
+      return c.body(null, 204, changed ? { [JOBS_CHANGED_HEADER]: "1" } : {});
     }
-    if (!claimed) return c.body(null, 204);
     const env = await unsealEnv(c.var.config.codeHashSecret, claimed.job.id, claimed.envSealed);
     return c.json({ job: claimed.job, lease: { token, expiresAt: claimed.leaseExpiresAt }, env, volumes: claimed.volumes });
   })

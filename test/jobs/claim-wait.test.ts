@@ -17,35 +17,44 @@ async function untilWaiting(orgId: string, count: number): Promise<void> {
 const claimWaiting = (agent: { token: string }, query: string) => api(`/api/agent/claim?${query}`, { method: "POST", as: agent });
 
 describe("POST /api/agent/claim?wait=N, the agent's long poll", () => {
-  it("holds an idle agent's claim until a job it may run is queued, then answers it with that job", async () => {
+  it("holds an idle agent's claim until a job is queued, then tells it to claim again, and the claim gets that job", async () => {
     const org = await orgWith();
     const machine = await registerMachine(org.id, org.owner.cookie);
     const project = await projectWithArchive(org.id, org.owner.id);
     const pending = claimWaiting(machine.agent, "wait=20");
     await untilWaiting(org.id, 1);
     const job = await submitOk(org.id, org.owner.cookie, { projectId: project.id });
-    const claimed = await pending;
+    const woken = await pending;
+    expect(woken.status).toBe(204);
+    expect(woken.headers.get("Cohort-Jobs-Changed")).toBe("1");
+    expect(await waitingAgents(org.id)).toBe(0);
+    // The held request took nothing itself (its agent may have gone): the job waits for a claim.
+    const claimed = await claimWaiting(machine.agent, "wait=0");
     expect(claimed.status).toBe(200);
     expect(claimed.body.job.id).toBe(job.id);
-    expect(await waitingAgents(org.id)).toBe(0);
   });
 
-  it("wakes every waiting agent, gives the job to one, and keeps the others waiting", async () => {
+  it("wakes every waiting agent; of their claims again exactly one gets the job", async () => {
     const org = await orgWith();
     const [a, b] = await Promise.all([registerMachine(org.id, org.owner.cookie), registerMachine(org.id, org.owner.cookie)]);
     const project = await projectWithArchive(org.id, org.owner.id);
     const claims = [claimWaiting(a.agent, "wait=3"), claimWaiting(b.agent, "wait=3")];
     await untilWaiting(org.id, 2);
     await submitOk(org.id, org.owner.cookie, { projectId: project.id });
-    const statuses = (await Promise.all(claims)).map((answer) => answer.status).sort();
-    // One got it; the other went back to waiting and, with nothing more queued, ended in 204.
-    expect(statuses).toEqual([200, 204]);
+    const woken = await Promise.all(claims);
+    expect(woken.map((answer) => [answer.status, answer.headers.get("Cohort-Jobs-Changed")])).toEqual([
+      [204, "1"],
+      [204, "1"],
+    ]);
+    const again = await Promise.all([claimWaiting(a.agent, "wait=0"), claimWaiting(b.agent, "wait=0")]);
+    expect(again.map((answer) => answer.status).sort()).toEqual([200, 204]);
   });
 
   it("answers 204 when nothing is queued within the wait, and at once without one", async () => {
     const org = await orgWith();
     const machine = await registerMachine(org.id, org.owner.cookie);
-    expect((await claimWaiting(machine.agent, "wait=1")).status).toBe(204);
+    const held = await claimWaiting(machine.agent, "wait=1");
+    expect([held.status, held.headers.get("Cohort-Jobs-Changed")]).toEqual([204, null]);
     expect((await claimWaiting(machine.agent, "wait=0")).status).toBe(204);
     expect(await waitingAgents(org.id)).toBe(0);
   });

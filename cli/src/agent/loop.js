@@ -62,7 +62,8 @@ export async function runAgent(options) {
           if (!options.json) note("No job to run.");
           return;
         }
-        if (Date.now() - asked >= 1000) continue;
+        // Held by the server (a long poll): it ended, or jobs changed (claim again now).
+        if (response.headers.get("Cohort-Jobs-Changed") === "1" || Date.now() - asked >= 1000) continue;
         await new Promise((resolve) => {
           const timer = setTimeout(resolve, IDLE_POLL_MS);
           // Woken by a stop: the timer goes too, or it would hold the process for up to 5 s.
