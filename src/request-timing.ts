@@ -40,11 +40,11 @@ export function waitedMetrics(): string[] {
 const TIMED_STATEMENT_METHODS = new Set<PropertyKey>(["first", "all", "run", "raw"]);
 
 /**
- * The D1 binding seen through the current request's tally: each query and batch is timed. Only
- * wrapped inside a request; the statements a batch receives are unwrapped for the binding.
+ * The D1 binding seen through the current request's tally: each query and batch is timed into
+ * the request running when it is sent (none outside one, e.g. in an object). The statements a
+ * batch receives are unwrapped for the binding.
  */
 export function timedD1(d1: D1Database): D1Database {
-  if (!current.getStore()) return d1;
   const unwrapped = new WeakMap<object, D1PreparedStatement>();
   const wrap = (statement: D1PreparedStatement): D1PreparedStatement => {
     const proxy = new Proxy(statement, {
