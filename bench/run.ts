@@ -3,6 +3,7 @@ import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { measureBundle, measureStartup } from "./lib/bundle.ts";
+import { profileWhile, topSelfTime, writeProfile } from "./lib/cpu-profile.ts";
 import { seedCohort, type CohortSeed, type MutationOrg } from "./lib/cohort-seed.ts";
 import { measureCounts } from "./lib/counts.ts";
 import { drain, load } from "./lib/load.ts";
@@ -34,7 +35,12 @@ import { startDevWorker, type DevWorker } from "./lib/wrangler-dev.ts";
  * calls counted in workerd; the bundle measured. Writes bench/results/latest.json.
  */
 const { values: flags } = parseArgs({
-  options: { quick: { type: "boolean", default: false }, keep: { type: "boolean", default: false }, only: { type: "string" } },
+  options: {
+    quick: { type: "boolean", default: false },
+    keep: { type: "boolean", default: false },
+    only: { type: "string" },
+    profile: { type: "string" },
+  },
 });
 const quick = flags.quick;
 /** `--only a,b`: run just these scenarios (and start just their servers); no counts, no bundle, no results written. */
@@ -207,9 +213,13 @@ async function main() {
   const cohortConfig = snapshotApp(workDir);
   log("starting the ceiling, Cohort and the peers; seeding; counting rows in workerd; bundling");
   const bundleStart = only ? undefined : measureBundle(workDir, cohortConfig);
-  const ceilingStart = needed.has("ceiling") ? startDevWorker("ceiling", `${ROOT}bench/ceiling/wrangler.jsonc`, workDir, {}) : undefined;
+  // A profile names functions as written: the bundle is not minified for it.
+  const devArgs = flags.profile ? ["--minify=false"] : [];
+  const ceilingStart = needed.has("ceiling")
+    ? startDevWorker("ceiling", `${ROOT}bench/ceiling/wrangler.jsonc`, workDir, {}, devArgs)
+    : undefined;
   const cohortStart = needed.has("cohort")
-    ? startDevWorker("cohort", cohortConfig, workDir, { ENVIRONMENT: "development", AUTH_SECRET, CODE_HASH_SECRET })
+    ? startDevWorker("cohort", cohortConfig, workDir, { ENVIRONMENT: "development", AUTH_SECRET, CODE_HASH_SECRET }, devArgs)
     : undefined;
   const peerStart = needed.has("peer")
     ? startPeer(workDir, { members: 1_000, invites: mode.peerInvites }).then((peer) => {
@@ -255,7 +265,18 @@ async function main() {
   const loads = {} as Record<Scenario, LoadResult>;
   for (const [name, makeSpec] of selected) {
     await drain(probeOf(serverOf(name), servers));
-    loads[name] = await load(name, makeSpec(servers), workDir);
+    const run = () => load(name, makeSpec(servers), workDir);
+    if (flags.profile === name) {
+      const server = servers[serverOf(name)] as DevWorker | undefined;
+      if (!server || !("inspectorPort" in server)) throw new Error(`--profile: ${name} does not load a wrangler dev server of ours`);
+      const { result, profile } = await profileWhile(server.inspectorPort, run);
+      loads[name] = result;
+      const file = join(workDir, `${name}.cpuprofile`);
+      writeProfile(file, profile);
+      log(`${name}: CPU profile in ${file} (warm-up included); self time, largest first:\n${topSelfTime(profile)}`);
+    } else {
+      loads[name] = await run();
+    }
     const r = loads[name];
     log(
       `${name}: ${r.rps} req/s, p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms, errors ${r.errors}${r.statuses ? ` ${JSON.stringify(r.statuses)}` : ""}${r.exhausted ? " (pool exhausted)" : ""}`,

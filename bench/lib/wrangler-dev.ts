@@ -9,6 +9,8 @@ export interface DevWorker {
   proxyUrl: string;
   persistDir: string;
   config: string;
+  /** wrangler dev's inspector (DevTools protocol), for `--profile`. */
+  inspectorPort: number;
   /** wrangler dev's own process id (workerd runs as its descendant: lib/process-memory.ts). */
   pid: number;
   stop: () => void;
@@ -18,7 +20,13 @@ export interface DevWorker {
  * Starts a Worker in local workerd with `wrangler dev`, on a fresh persistence directory with
  * its D1 migrations applied. The debug log names the Worker's own socket (`userWorkerUrl`).
  */
-export async function startDevWorker(name: string, config: string, workDir: string, vars: Record<string, string>): Promise<DevWorker> {
+export async function startDevWorker(
+  name: string,
+  config: string,
+  workDir: string,
+  vars: Record<string, string>,
+  extraArgs: string[] = [],
+): Promise<DevWorker> {
   const persistDir = mkdtempSync(join(workDir, `${name}-state-`));
   await runCommand(process.execPath, [WRANGLER, "d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir, "-c", config], {
     timeoutMs: 120_000,
@@ -46,6 +54,7 @@ export async function startDevWorker(name: string, config: string, workDir: stri
       "--log-level",
       "debug",
       ...varArgs,
+      ...extraArgs,
     ],
     join(workDir, `${name}-wrangler.log`),
     dirname(config),
@@ -62,6 +71,7 @@ export async function startDevWorker(name: string, config: string, workDir: stri
       proxyUrl: `http://127.0.0.1:${port}`,
       persistDir,
       config,
+      inspectorPort,
       pid: started.child.pid!,
       stop: () => stopProcess(started.child),
     };
