@@ -14,7 +14,7 @@ import { meRoutes } from "./routes/me";
 import { tokenRoutes } from "./routes/tokens";
 import { eventRoutes } from "./routes/events";
 import { machineRoutes } from "./routes/machines";
-import { memberRoutes } from "./routes/members";
+import { memberRoutes, prefetchRoleChange, ROLE_CHANGE_PATH } from "./routes/members";
 import { orgRoutes } from "./routes/orgs";
 import { volumeRoutes } from "./routes/volumes";
 import { projectRoutes } from "./routes/projects";
@@ -114,6 +114,7 @@ export function buildApp() {
       : jsonBodyLimit(c, next),
   );
   app.use(requireSameOrigin);
+  app.use(ROLE_CHANGE_PATH, prefetchRoleChange);
   app.use(resolvePrincipal);
 
   const api = mountApi(app);

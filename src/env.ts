@@ -1,4 +1,5 @@
 import type { Config } from "./config";
+import type { MemberWithMachines } from "./db/org-queries";
 import type { Role } from "./domain/roles";
 
 /** Who is asking, resolved afresh from D1 on every request (never cached in a cookie). */
@@ -23,6 +24,8 @@ export interface AppEnv {
     /** The configuration, read once per request (src/middleware/config.ts). */
     config: Config;
     principal: Principal | null;
+    /** Set on a role change with a credential (src/routes/members.ts): the target as read beside the principal. */
+    roleChangeTarget?: Promise<MemberWithMachines | null>;
     /** Set on `/api/agent/*` only (src/middleware/agent.ts): the machine the agent token belongs to. */
     agent: AgentPrincipal;
   };

@@ -121,6 +121,26 @@ export async function listLeadership(db: Db, orgId: string): Promise<MemberRecor
 
 export type MemberWithMachines = MemberRecord & { machines: { id: string; name: string }[] };
 
+/**
+ * One member of `orgId` with their machines, in one query (a row per machine): what a role
+ * change answers, read at the edge beside the principal so the org object need not read it.
+ */
+export async function findMemberWithMachines(db: Db, orgId: string, userId: string): Promise<MemberWithMachines | null> {
+  const rows = await db
+    .select({ ...memberColumns, machineId: machine.id, machineName: machine.name })
+    .from(membership)
+    .innerJoin(user, eq(user.id, membership.userId))
+    .leftJoin(machine, and(eq(machine.orgId, membership.orgId), eq(machine.ownerId, membership.userId)))
+    .where(and(eq(membership.orgId, orgId), eq(membership.userId, userId)))
+    .orderBy(asc(machine.createdAt), asc(machine.id));
+  const [first] = rows;
+  if (!first) return null;
+  const machines = rows.flatMap(({ machineId, machineName }) =>
+    machineId && machineName !== null ? [{ id: machineId, name: machineName }] : [],
+  );
+  return { ...toMember(first), machines };
+}
+
 /** Every member with their machines: two queries, whatever the org's size. */
 export async function listMembers(db: Db, orgId: string): Promise<MemberWithMachines[]> {
   const [rows, machines] = await Promise.all([

@@ -23,6 +23,16 @@ export function guardVersion(db: Db, orgId: string, version: number): Statement 
   return guard(db, `org ${orgId} changed`, sql`EXISTS (SELECT 1 FROM organization WHERE id = ${orgId} AND version = ${version})`);
 }
 
+/** Asserts a member's machines (ids and names, in list order) are still `machines`, as a decision that did not read them saw them. */
+export function guardMachines(db: Db, orgId: string, userId: string, machines: { id: string; name: string }[]): Statement {
+  const seen = JSON.stringify(machines.map(({ id, name }) => [id, name]));
+  return guard(
+    db,
+    `member ${userId}'s machines changed`,
+    sql`(SELECT json_group_array(json_array(id, name)) FROM (SELECT id, name FROM machine WHERE org_id = ${orgId} AND owner_id = ${userId} ORDER BY created_at, id)) = ${seen}`,
+  );
+}
+
 /** Invariant 1, checked at the end of a batch: the unique index keeps "at most one", this "at least one". */
 export function guardOneOwner(db: Db, orgId: string): Statement {
   return guard(

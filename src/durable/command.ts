@@ -43,8 +43,10 @@ export interface Operation {
    */
   replayAfterDeparture?: boolean;
   /**
-   * For a decision that reads nothing: commit without looking the id up first. A replay is still
-   * caught, by its operation row (the batch's first statement) colliding, and then answered.
+   * The first attempt is decided without reads (on what the edge saw, or on the batch's guards
+   * alone) and commits without looking the id up first. A replay is still caught, by its
+   * operation row (the batch's first statement) colliding. Such an attempt answers only by
+   * committing: a refusal, a no-op or a failed guard is decided again, on fresh reads.
    */
   optimistic?: boolean;
 }
@@ -94,15 +96,20 @@ function tellCommitted(op: Operation, tell: () => void): void {
 export async function applyOnce<T>(
   db: Db,
   op: Operation,
-  decide: () => Promise<Decision<T>>,
+  decide: (attempt: number) => Promise<Decision<T>>,
   mapConstraint: (error: unknown) => ErrorCode | null = () => null,
   committed: (value: T) => void = () => undefined,
 ): Promise<CommandResult<T>> {
+  // The attempt decided on fresh reads that may be retried once after a failed guard.
+  const firstFresh = op.optimistic ? 1 : 0;
   for (let attempt = 0; ; attempt += 1) {
+    const blind = attempt < firstFresh;
     // In parallel: a decision only reads, so one made for an operation already applied is dropped.
-    const lookup = op.optimistic && attempt === 0 ? Promise.resolve(undefined) : findOperation(db, op.id);
-    const [prior, decision] = await Promise.all([lookup, decide()]);
+    const lookup = blind ? Promise.resolve(undefined) : findOperation(db, op.id);
+    const [prior, decision] = await Promise.all([lookup, decide(attempt)]);
     if (prior) return answerReplay(db, op, prior);
+    // Unlooked-up, a refusal or a no-op could be a replay's: only a commit can tell.
+    if (blind && !(decision.ok && (decision.statements.length > 0 || decision.whenGuardsFail))) continue;
     if (!decision.ok) return decision;
     const result: CommandResult<T> = { ok: true, value: decision.value };
     try {
@@ -118,8 +125,10 @@ export async function applyOnce<T>(
       if (isUniqueViolation(error, "operation.id")) continue;
       if (isGuardFailure(error)) {
         if (decision.whenGuardsFail) return decision.whenGuardsFail;
+        // What the edge saw was stale: expected, and decided again on fresh reads.
+        if (blind) continue;
         logOperatorEvent({ event: "org_guard_failed", orgId: op.orgId, attempt, reason: String(error).slice(0, 200) });
-        if (attempt === 0) continue;
+        if (attempt === firstFresh) continue;
       }
       throw error;
     }

@@ -14,7 +14,17 @@ import {
   type OrgRecord,
 } from "../db/org-queries";
 import { listMemberMachines } from "../db/machine-queries";
-import { bumpVersion, guardOneOwner, guardRole, guardVersion, insertMembership, insertOrg, setRole, updateProfile } from "../db/org-writes";
+import {
+  bumpVersion,
+  guardMachines,
+  guardOneOwner,
+  guardRole,
+  guardVersion,
+  insertMembership,
+  insertOrg,
+  setRole,
+  updateProfile,
+} from "../db/org-writes";
 import { AUDIT_ACTIONS } from "../domain/audit";
 import { newSortableId } from "../domain/ids";
 import {
@@ -23,9 +33,11 @@ import {
   mayManageOrg,
   mayRemove,
   mayTransfer,
+  type MemberRef,
   type TransferConfirmation,
   type Verdict,
 } from "../domain/membership";
+import type { Role } from "../domain/roles";
 import { changedFields, type ProfileInput, type ProfilePatch } from "../domain/org-profile";
 import { refuse, type CommandInput, type Decision } from "./command";
 import { departureStatements } from "./departure";
@@ -34,7 +46,7 @@ export type { CommandInput } from "./command";
 
 export type CreateOrgInput = CommandInput & { profile: ProfileInput };
 export type UpdateProfileInput = CommandInput & { patch: ProfilePatch };
-export type ChangeRoleInput = CommandInput & { targetId: string; role: "admin" | "user" };
+export type ChangeRoleInput = CommandInput & { targetId: string; role: "admin" | "user"; seen?: SeenRoleChange | undefined };
 export type RemoveMemberInput = CommandInput & { targetId: string };
 export type TransferInput = CommandInput & TransferConfirmation & { targetId: string };
 
@@ -49,7 +61,7 @@ function refused(verdict: Verdict): Decision<never> | null {
   return verdict.ok ? null : refuse(verdict.code, verdict.message);
 }
 
-function ref(member: MemberRecord) {
+function ref(member: { userId: string; username: string }) {
   return { userId: member.userId, username: member.username };
 }
 
@@ -105,7 +117,28 @@ export async function decideUpdateProfile(db: Db, input: UpdateProfileInput, at:
   return { ok: true, statements, value: { org: updated } };
 }
 
-export async function decideChangeRole(db: Db, input: ChangeRoleInput, at: Date): Promise<Decision<{ member: MemberWithMachines }>> {
+/**
+ * The change as the edge saw it (src/routes/members.ts reads it beside the principal): the
+ * actor's role and username and the target with their machines. Tried first, without reading;
+ * its guards assert every fact the decision used, so a stale view only costs a decision again.
+ */
+export interface SeenRoleChange {
+  actor: { role: Role; username: string };
+  target: MemberWithMachines;
+}
+
+export async function decideChangeRole(
+  db: Db,
+  input: ChangeRoleInput,
+  at: Date,
+  attempt = 1,
+): Promise<Decision<{ member: MemberWithMachines }>> {
+  if (attempt === 0 && input.seen) {
+    const { actor, target } = input.seen;
+    return roleChange(db, input, { userId: input.actorId, ...actor }, target, at, [
+      guardMachines(db, input.orgId, target.userId, target.machines),
+    ]);
+  }
   // The target's machines (for the answer) are read beside the rest, not after: one round trip.
   const [org, members, machines] = await Promise.all([
     findOrg(db, input.orgId),
@@ -113,29 +146,40 @@ export async function decideChangeRole(db: Db, input: ChangeRoleInput, at: Date)
     listMemberMachines(db, input.orgId, input.targetId),
   ]);
   const actor = members.get(input.actorId);
-  const target = members.get(input.targetId) ?? null;
+  const target = members.get(input.targetId);
   if (!org || !actor) return refuse("not_found", NOT_MEMBER);
-  const refusal = refused(mayChangeRole(actor, target));
-  if (refusal) return refusal;
-  const member = { ...target!, role: input.role, machines };
-  if (target!.role === input.role) return { ok: true, statements: [], value: { member } };
+  return roleChange(db, input, actor, target && { ...target, machines }, at, [guardVersion(db, org.id, org.version)]);
+}
+
+function roleChange(
+  db: Db,
+  input: ChangeRoleInput,
+  actor: MemberRef & { username: string },
+  target: MemberWithMachines | undefined,
+  at: Date,
+  guards: Statement[],
+): Decision<{ member: MemberWithMachines }> {
+  const refusal = refused(mayChangeRole(actor, target ?? null));
+  if (refusal || !target) return refusal ?? refuse("not_found");
+  const member = { ...target, role: input.role };
+  if (target.role === input.role) return { ok: true, statements: [], value: { member } };
   const [auditId] = auditIds(at, 1);
   const statements = [
-    guardVersion(db, org.id, org.version),
-    guardRole(db, org.id, actor.userId, actor.role),
-    guardRole(db, org.id, target!.userId, target!.role),
-    setRole(db, org.id, target!.userId, target!.role, input.role),
-    bumpVersion(db, org.id),
+    ...guards,
+    guardRole(db, input.orgId, actor.userId, actor.role),
+    guardRole(db, input.orgId, target.userId, target.role),
+    setRole(db, input.orgId, target.userId, target.role, input.role),
+    bumpVersion(db, input.orgId),
     insertAudit(db, {
       id: auditId!,
-      orgId: org.id,
+      orgId: input.orgId,
       at,
       action: AUDIT_ACTIONS.roleChanged,
       actor: ref(actor),
-      target: ref(target!),
-      details: { from: target!.role, to: input.role },
+      target: ref(target),
+      details: { from: target.role, to: input.role },
     }),
-    guardOneOwner(db, org.id),
+    guardOneOwner(db, input.orgId),
   ];
   return { ok: true, statements, value: { member } };
 }

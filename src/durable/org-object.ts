@@ -147,7 +147,7 @@ export class OrgObject extends DurableObject<Env> {
    */
   protected command<T>(
     input: CommandInput,
-    decide: (db: Db, at: Date) => Promise<Decision<T>>,
+    decide: (db: Db, at: Date, attempt: number) => Promise<Decision<T>>,
     options: CommandOptions<T>,
   ): Promise<CommandResult<T>> {
     return this.serially(() => {
@@ -156,7 +156,7 @@ export class OrgObject extends DurableObject<Env> {
       return applyOnce(
         db,
         operationOf(input, at, { replayAfterDeparture: options.replayAfterDeparture, optimistic: options.optimistic }),
-        () => decide(db, at),
+        (attempt) => decide(db, at, attempt),
         mapConstraint,
         (value) => this.announce(options.topics, options.closes?.(value) ?? [], at),
       );
@@ -257,7 +257,8 @@ export class OrgObject extends DurableObject<Env> {
 
   changeRole(input: ChangeRoleInput) {
     // The dashboard lists the leadership, so a role change is also an "org" change.
-    return this.command(input, (db, at) => decideChangeRole(db, input, at), {
+    return this.command(input, (db, at, attempt) => decideChangeRole(db, input, at, attempt), {
+      optimistic: input.seen !== undefined,
       topics: ["members", "org"],
       closes: ({ member }) => (input.role === "user" ? [{ userId: member.userId, code: CLOSE_ROLE_CHANGED }] : []),
     });

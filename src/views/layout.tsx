@@ -30,9 +30,7 @@ export interface LivePage {
 
 declare module "hono" {
   // biome-ignore lint/style/useShorthandFunctionType: an interface, so that it merges with Hono's own declaration.
-  interface ContextRenderer {
-    (content: string | Promise<string>, props: PageProps): Response | Promise<Response>;
-  }
+  type ContextRenderer = (content: string | Promise<string>, props: PageProps) => Response | Promise<Response>;
 }
 
 /** The page shell every page renders into: through `renderer` (`c.render(<Page/>, props)`) or, for the error page, directly. */
