@@ -30,7 +30,9 @@ export interface LivePage {
 
 declare module "hono" {
   // biome-ignore lint/style/useShorthandFunctionType: an interface, so that it merges with Hono's own declaration.
-  type ContextRenderer = (content: string | Promise<string>, props: PageProps) => Response | Promise<Response>;
+  interface ContextRenderer {
+    (content: string | Promise<string>, props: PageProps): Response | Promise<Response>;
+  }
 }
 
 /** The page shell every page renders into: through `renderer` (`c.render(<Page/>, props)`) or, for the error page, directly. */

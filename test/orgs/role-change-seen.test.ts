@@ -6,7 +6,7 @@ import type { Statement } from "../../src/db/batch";
 import { decideChangeRole, type SeenRoleChange } from "../../src/durable/membership-commands";
 import { AppError } from "../../src/errors";
 import { orgClient } from "../../src/services/org-client";
-import { api } from "../support/client";
+import { api, type Credential } from "../support/client";
 import { expectInvariants } from "../support/invariants";
 import { orgWith, type TestOrg } from "../support/org-factories";
 
@@ -37,7 +37,7 @@ async function seenNow(org: TestOrg, targetId: string): Promise<SeenRoleChange> 
 const asOwner = (org: TestOrg, key?: string) =>
   orgClient(env, org.id, { actorId: org.owner.id, idempotency: key ? { key, fingerprint: "test" } : undefined });
 
-async function addMachine(org: TestOrg, as: string, name: string): Promise<{ id: string; name: string }> {
+async function addMachine(org: TestOrg, as: Credential, name: string): Promise<{ id: string; name: string }> {
   const created = await api(`/api/orgs/${org.id}/machines`, { body: { name }, as });
   expect(created.status).toBe(201);
   return { id: created.body.machine.id, name: created.body.machine.name };
