@@ -3,7 +3,7 @@ import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { measureBundle, measureStartup } from "./lib/bundle.ts";
-import { profileWhile, topSelfTime, writeProfile } from "./lib/cpu-profile.ts";
+import { profileWhile, selfTimeByFile, topSelfTime, writeProfile } from "./lib/cpu-profile.ts";
 import { seedCohort, type CohortSeed, type MutationOrg } from "./lib/cohort-seed.ts";
 import { measureCounts } from "./lib/counts.ts";
 import { drain, load } from "./lib/load.ts";
@@ -274,6 +274,7 @@ async function main() {
       const file = join(workDir, `${name}.cpuprofile`);
       writeProfile(file, profile);
       log(`${name}: CPU profile in ${file} (warm-up included); self time, largest first:\n${topSelfTime(profile)}`);
+      log(`${name}: self time by source file:\n${selfTimeByFile(profile)}`);
     } else {
       loads[name] = await run();
     }

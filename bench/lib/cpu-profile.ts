@@ -4,7 +4,7 @@ import WebSocket from "ws";
 /** One node of a V8 CPU profile (the Chrome DevTools Protocol's `Profiler.Profile`). */
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+  callFrame: { functionName: string; url: string; scriptId: string; lineNumber: number; columnNumber: number };
   children?: number[];
 }
 interface Profile {
@@ -13,6 +13,8 @@ interface Profile {
   timeDeltas: number[];
   startTime: number;
   endTime: number;
+  /** The bundle's text by script id, to name the source file of each line (esbuild's `// src/…` markers). */
+  sources?: Record<string, string>;
 }
 
 /**
@@ -32,9 +34,11 @@ export async function profileWhile<T>(inspectorPort: number, during: () => Promi
   });
   let next = 0;
   const pending = new Map<number, (value: unknown) => void>();
+  const scripts: { scriptId: string; url: string }[] = [];
   socket.on("message", (data) => {
-    const message = JSON.parse(data.toString()) as { id?: number; result?: unknown };
+    const message = JSON.parse(data.toString()) as { id?: number; result?: unknown; method?: string; params?: unknown };
     if (message.id !== undefined) pending.get(message.id)?.(message.result);
+    if (message.method === "Debugger.scriptParsed") scripts.push(message.params as { scriptId: string; url: string });
   });
   const send = <R>(method: string, params: object = {}) =>
     new Promise<R>((resolve) => {
@@ -48,7 +52,15 @@ export async function profileWhile<T>(inspectorPort: number, during: () => Promi
     await send("Profiler.start");
     const result = await during();
     const { profile } = await send<{ profile: Profile }>("Profiler.stop");
-    return { result, profile };
+    // After the load: the debugger lists the scripts, and the Worker's own names its sources.
+    await send("Debugger.enable");
+    const sources: Record<string, string> = {};
+    for (const { scriptId, url } of scripts) {
+      if (!url.endsWith("index.js")) continue;
+      sources[scriptId] = (await send<{ scriptSource: string }>("Debugger.getScriptSource", { scriptId })).scriptSource;
+    }
+    await send("Debugger.disable");
+    return { result, profile: { ...profile, sources } };
   } finally {
     socket.close();
   }
@@ -72,6 +84,45 @@ export function topSelfTime(profile: Profile, count = 30): string {
     .sort((a, b) => b[1] - a[1])
     .slice(0, count)
     .map(([key, us]) => `${((100 * us) / total).toFixed(1).padStart(5)}%  ${key}`)
+    .join("\n");
+}
+
+/** For each script, the source file each line of the unminified bundle came from. */
+function sourceFiles(profile: Profile): Map<string, string[]> {
+  const files = new Map<string, string[]>();
+  for (const [scriptId, text] of Object.entries(profile.sources ?? {})) {
+    let current = "(bundle)";
+    files.set(
+      scriptId,
+      text.split("\n").map((line) => {
+        const marker = /^\/\/ (\S+\.[cm]?[jt]sx?)$/.exec(line);
+        // A package's files count as the package; the app's by their path.
+        if (marker) current = marker[1]!.replace(/^.*node_modules\/((@[^/]+\/)?[^/]+).*$/, "$1").replace(/^(\.\.\/)+/, "");
+        return current;
+      }),
+    );
+  }
+  return files;
+}
+
+/** Self time by source file of the Worker (packages as one), largest first; native and idle time by name. */
+export function selfTimeByFile(profile: Profile, count = 25): string {
+  const files = sourceFiles(profile);
+  const byNode = new Map(profile.nodes.map((node) => [node.id, node]));
+  const selfUs = new Map<string, number>();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const frame = byNode.get(id)?.callFrame;
+    const delta = profile.timeDeltas[i] ?? 0;
+    total += delta;
+    if (!frame) return;
+    const file = files.get(frame.scriptId)?.[frame.lineNumber] ?? (frame.url ? frame.url : frame.functionName);
+    selfUs.set(file, (selfUs.get(file) ?? 0) + delta);
+  });
+  return [...selfUs]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count)
+    .map(([file, us]) => `${((100 * us) / total).toFixed(1).padStart(5)}%  ${file}`)
     .join("\n");
 }
 
