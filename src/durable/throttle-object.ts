@@ -60,11 +60,14 @@ export class ThrottleObject extends DurableObject<Env> {
   #liveLog(key: string, windowMs: number, now: number): number[] {
     const sql = this.ctx.storage.sql;
     const horizon = now - windowMs;
-    sql.exec("DELETE FROM attempt WHERE key = ? AND at <= ?", key, horizon);
     sql.exec("DELETE FROM attempt WHERE rowid IN (SELECT rowid FROM attempt WHERE at <= ? LIMIT ?)", horizon, SWEEP_ROWS);
-    return sql
+    const log = sql
       .exec<{ at: number }>("SELECT at FROM attempt WHERE key = ? ORDER BY at, rowid", key)
       .toArray()
       .map((row) => row.at);
+    // Usually nothing has expired: the key's own delete only when something did.
+    if (log.length === 0 || log[0]! > horizon) return log;
+    sql.exec("DELETE FROM attempt WHERE key = ? AND at <= ?", key, horizon);
+    return log.filter((at) => at > horizon);
   }
 }

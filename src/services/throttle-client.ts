@@ -42,20 +42,29 @@ export type Throttle = ReturnType<typeof throttleFor>;
  */
 export function sharedBudget(env: Env, rule: ThrottleRule, random: () => number = Math.random) {
   if (rule.limit % BUDGET_SHARDS !== 0) throw new Error(`${rule.name}: the limit must split evenly over ${BUDGET_SHARDS} shards`);
-  const shards = Array.from({ length: BUDGET_SHARDS }, (_, i) =>
-    throttleFor(env, { name: `${rule.name}#${i}`, limit: rule.limit / BUDGET_SHARDS, windowMs: rule.windowMs }, "all"),
-  );
+  // A stub only for the shards an attempt touches: usually one.
+  const made = new Map<number, Throttle>();
+  const shard = (i: number): Throttle => {
+    let throttle = made.get(i);
+    if (!throttle) {
+      throttle = throttleFor(env, { name: `${rule.name}#${i}`, limit: rule.limit / BUDGET_SHARDS, windowMs: rule.windowMs }, "all");
+      made.set(i, throttle);
+    }
+    return throttle;
+  };
   const pick = () => Math.floor(random() * BUDGET_SHARDS);
   return {
     /** Each shard, for tests that spend the whole budget directly. */
-    shards,
+    get shards() {
+      return Array.from({ length: BUDGET_SHARDS }, (_, i) => shard(i));
+    },
     async reserve(): Promise<ThrottleDecision> {
       const first = pick();
       let retryAfterSeconds = Infinity;
       for (let step = 0; step < BUDGET_SHARDS; step += 1) {
-        const shard = (first + step) % BUDGET_SHARDS;
-        const decision = await shards[shard]!.reserve();
-        if (decision.allowed) return { allowed: true, ticket: `${shard}:${decision.ticket}` };
+        const i = (first + step) % BUDGET_SHARDS;
+        const decision = await shard(i).reserve();
+        if (decision.allowed) return { allowed: true, ticket: `${i}:${decision.ticket}` };
         // The budget frees when its first shard does.
         retryAfterSeconds = Math.min(retryAfterSeconds, decision.retryAfterSeconds);
       }
@@ -63,11 +72,11 @@ export function sharedBudget(env: Env, rule: ThrottleRule, random: () => number 
     },
     /** Counts a failure where it fits (a shard with room), so it keeps the whole budget spent. */
     async record(): Promise<void> {
-      if (!(await this.reserve()).allowed) await shards[pick()]!.record();
+      if (!(await this.reserve()).allowed) await shard(pick()).record();
     },
     forgive: (ticket: string): Promise<void> => {
-      const [shard, own] = ticket.split(/:(.*)/s);
-      return shards[Number(shard)]!.forgive(own ?? "");
+      const [i, own] = ticket.split(/:(.*)/s);
+      return shard(Number(i)).forgive(own ?? "");
     },
   };
 }
