@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { verifySigned } from "./keyed-hash";
+import { verifySigned, verifySignedOnce } from "./keyed-hash";
 
 const secret = "a-secret-for-signed-values-0123456789";
 
@@ -39,5 +39,25 @@ describe("verifySigned", () => {
     ]) {
       expect(await verifySigned(secret, input), input).toBeNull();
     }
+  });
+});
+
+describe("verifySignedOnce", () => {
+  it("answers as verifySigned does, before and after a string verified", async () => {
+    const signed = await sign("remembered-token");
+    const signature = signed.slice(signed.lastIndexOf(".") + 1);
+    expect(await verifySignedOnce(secret, signed)).toBe("remembered-token");
+    expect(await verifySignedOnce(secret, signed)).toBe("remembered-token");
+    // What verified under one secret is not taken for another, nor a tampered copy.
+    expect(await verifySignedOnce("another-secret-0123456789abcdef", signed)).toBeNull();
+    expect(await verifySignedOnce(secret, `remembered-tokem.${signature}`)).toBeNull();
+  });
+
+  it("still verifies the first strings after more than its thousand have passed", async () => {
+    const first = await sign("first");
+    expect(await verifySignedOnce(secret, first)).toBe("first");
+    for (let i = 0; i < 1_100; i += 1) expect(await verifySignedOnce(secret, await sign(`token-${i}`))).toBe(`token-${i}`);
+    expect(await verifySignedOnce(secret, first)).toBe("first");
+    expect(await verifySignedOnce(secret, `${first.slice(0, -2)}A=`)).toBeNull();
   });
 });
