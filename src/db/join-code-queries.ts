@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, gte, inArray, isNull, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { CodeRole } from "../domain/join-code";
-import type { Db } from "./client";
+import { prepared, type Db } from "./client";
 import { guard, type Statement } from "./batch";
 import { joinCode, organization, user } from "./schema";
 
@@ -29,17 +29,28 @@ export interface LiveCodeRef {
 /** A code that is not used, revoked or expired. */
 const live = (now: Date) => and(isNull(joinCode.redeemedAt), isNull(joinCode.revokedAt), gt(joinCode.expiresAt, now));
 
+const liveCodeByHash = (db: Db) =>
+  db
+    .select({ id: joinCode.id, orgId: joinCode.orgId, orgName: organization.name, role: joinCode.role, label: joinCode.label })
+    .from(joinCode)
+    .innerJoin(organization, eq(organization.id, joinCode.orgId))
+    .where(
+      and(
+        eq(joinCode.codeHash, sql.placeholder("codeHash")),
+        isNull(joinCode.redeemedAt),
+        isNull(joinCode.revokedAt),
+        gt(joinCode.expiresAt, sql.placeholder("now")),
+      ),
+    )
+    .limit(1)
+    .prepare();
+
 /**
  * The live code with this keyed hash, if any: one row through join_code_live_hash_idx (the
  * query repeats the partial index's condition, which is what lets SQLite use it).
  */
 export async function findLiveCodeByHash(db: Db, codeHash: string, now: Date): Promise<LiveCodeRef | undefined> {
-  const [row] = await db
-    .select({ id: joinCode.id, orgId: joinCode.orgId, orgName: organization.name, role: joinCode.role, label: joinCode.label })
-    .from(joinCode)
-    .innerJoin(organization, eq(organization.id, joinCode.orgId))
-    .where(and(eq(joinCode.codeHash, codeHash), live(now)))
-    .limit(1);
+  const [row] = await prepared(db, liveCodeByHash).all({ codeHash, now: now.getTime() });
   return row;
 }
 
