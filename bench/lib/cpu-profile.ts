@@ -66,8 +66,10 @@ export async function profileWhile<T>(inspectorPort: number, during: () => Promi
   }
 }
 
-/** Self time by function (name and place in the bundle), largest first, as a share of all samples. */
-export function topSelfTime(profile: Profile, count = 30): string {
+type Frame = ProfileNode["callFrame"];
+
+/** Self time summed by `keyOf` of each sample's frame, largest first, as shares of all samples. */
+function selfTimeBy(profile: Profile, keyOf: (frame: Frame) => string, count: number): string {
   const byNode = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfUs = new Map<string, number>();
   let total = 0;
@@ -76,8 +78,7 @@ export function topSelfTime(profile: Profile, count = 30): string {
     const delta = profile.timeDeltas[i] ?? 0;
     total += delta;
     if (!frame) return;
-    const file = frame.url.split("/").pop() ?? "";
-    const key = `${frame.functionName || "(anonymous)"} ${file}:${frame.lineNumber + 1}:${frame.columnNumber + 1}`;
+    const key = keyOf(frame);
     selfUs.set(key, (selfUs.get(key) ?? 0) + delta);
   });
   return [...selfUs]
@@ -85,6 +86,16 @@ export function topSelfTime(profile: Profile, count = 30): string {
     .slice(0, count)
     .map(([key, us]) => `${((100 * us) / total).toFixed(1).padStart(5)}%  ${key}`)
     .join("\n");
+}
+
+/** Self time by function (name and place in the bundle). */
+export function topSelfTime(profile: Profile, count = 30): string {
+  return selfTimeBy(
+    profile,
+    (frame) =>
+      `${frame.functionName || "(anonymous)"} ${frame.url.split("/").pop() ?? ""}:${frame.lineNumber + 1}:${frame.columnNumber + 1}`,
+    count,
+  );
 }
 
 /** For each script, the source file each line of the unminified bundle came from. */
@@ -105,25 +116,10 @@ function sourceFiles(profile: Profile): Map<string, string[]> {
   return files;
 }
 
-/** Self time by source file of the Worker (packages as one), largest first; native and idle time by name. */
+/** Self time by source file of the Worker (packages as one); native and idle time by name. */
 export function selfTimeByFile(profile: Profile, count = 25): string {
   const files = sourceFiles(profile);
-  const byNode = new Map(profile.nodes.map((node) => [node.id, node]));
-  const selfUs = new Map<string, number>();
-  let total = 0;
-  profile.samples.forEach((id, i) => {
-    const frame = byNode.get(id)?.callFrame;
-    const delta = profile.timeDeltas[i] ?? 0;
-    total += delta;
-    if (!frame) return;
-    const file = files.get(frame.scriptId)?.[frame.lineNumber] ?? (frame.url ? frame.url : frame.functionName);
-    selfUs.set(file, (selfUs.get(file) ?? 0) + delta);
-  });
-  return [...selfUs]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, count)
-    .map(([file, us]) => `${((100 * us) / total).toFixed(1).padStart(5)}%  ${file}`)
-    .join("\n");
+  return selfTimeBy(profile, (frame) => files.get(frame.scriptId)?.[frame.lineNumber] ?? (frame.url || frame.functionName), count);
 }
 
 export function writeProfile(file: string, profile: Profile): void {
