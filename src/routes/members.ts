@@ -1,5 +1,7 @@
 import { Hono } from "hono";
+import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
+import { sessionCookieName } from "../auth/better-auth";
 import { createDb } from "../db/client";
 import { findMemberWithMachines, listMembers } from "../db/org-queries";
 import { roleChangeSchema } from "../domain/org-profile";
@@ -18,7 +20,8 @@ export const ROLE_CHANGE_PATH = "/api/orgs/:orgId/members/:userId/role";
 export const prefetchRoleChange = createMiddleware<AppEnv>(async (c, next) => {
   const orgId = c.req.param("orgId");
   const userId = c.req.param("userId");
-  if (c.req.method === "PUT" && orgId && userId && (c.req.header("Authorization") || c.req.header("Cookie"))) {
+  const credential = c.req.header("Authorization") || getCookie(c, sessionCookieName(c.var.config));
+  if (c.req.method === "PUT" && orgId && userId && credential) {
     // A failed read only means the object reads for itself.
     c.set(
       "roleChangeTarget",
