@@ -20,20 +20,24 @@ export async function keyedHash(secret: string, value: string): Promise<string> 
 // Standard base64 of 32 bytes: 43 characters and one "=".
 const SIGNATURE = /^[A-Za-z0-9+/]{43}=$/;
 
-/** Signed strings already verified in this isolate, by secret and string: a signature that verified always will. */
-const verified = new Map<string, string>();
+/** Signed strings already verified in this isolate, per secret: a signature that verified always will. */
+const verified = new Map<string, Map<string, string>>();
 const VERIFIED_MAX = 1_000;
 
 /** verifySigned, remembering the last thousand strings that verified (a session's cookie is sent on every request). */
 export async function verifySignedOnce(secret: string, signed: string): Promise<string | null> {
-  const cacheKey = `${secret}\n${signed}`;
-  const known = verified.get(cacheKey);
-  if (known !== undefined) return known;
+  let known = verified.get(secret);
+  if (!known) {
+    known = new Map();
+    verified.set(secret, known);
+  }
+  const remembered = known.get(signed);
+  if (remembered !== undefined) return remembered;
   const value = await verifySigned(secret, signed);
   if (value === null) return null;
   // Oldest first out: a Map iterates in insertion order.
-  if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
-  verified.set(cacheKey, value);
+  if (known.size >= VERIFIED_MAX) known.delete(known.keys().next().value!);
+  known.set(signed, value);
   return value;
 }
 
