@@ -52,6 +52,15 @@ export class ThrottleObject extends DurableObject<Env> {
     return count;
   }
 
+  /** Reserves of several keys of this object (a budget's share and a key living beside it) in one call, each as `reserve`. */
+  reserveMany(entries: { key: string; rule: Rule }[]): ThrottleDecision[] {
+    return entries.map(({ key, rule }) => this.reserve(key, rule));
+  }
+
+  forgiveMany(entries: { key: string; ticket: string }[]): void {
+    for (const { key, ticket } of entries) this.forgive(key, ticket);
+  }
+
   forgive(key: string, ticket: string): void {
     this.ctx.storage.sql.exec("DELETE FROM attempt WHERE key = ? AND ticket = ?", key, ticket);
   }

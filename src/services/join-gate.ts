@@ -72,21 +72,33 @@ export async function admitRedemption(
   accountCreatedAt: () => Promise<number | null>,
 ): Promise<Admission> {
   const account = throttleFor(env, THROTTLES.joinPerAccount, who.userId);
-  const address = throttleFor(env, THROTTLES.joinPerAddress, who.address);
   const global = sharedBudget(env, THROTTLES.joinGlobal);
   const accountDay = throttleFor(env, THROTTLES.joinAccountDay, who.userId);
 
-  const [byAccount, byAddress, byEveryone] = await Promise.all([account.reserve(), address.reserve(), global.reserve()]);
+  // The address's limit lives beside a share of the global budget: one call reserves both.
+  const [byAccount, [byAddress, byEveryone]] = await Promise.all([
+    account.reserve(),
+    global.reserveBeside(THROTTLES.joinPerAddress, who.address),
+  ]);
+  const globalTicket = byEveryone.allowed ? byEveryone.ticket : undefined;
+  // The address's forgive also forgives the global share; the global entry then forgives nothing
+  // itself. Every release below that holds an admitted global share holds the address with it.
+  const address = {
+    forgive: (ticket: string) => global.forgiveBeside(THROTTLES.joinPerAddress, who.address, ticket, globalTicket),
+  };
+  const globalShare = {
+    forgive: (ticket: string) => (byAddress.allowed ? Promise.resolve() : global.forgive(ticket)),
+  };
   const personal: Held[] = [
     { throttle: account, decision: byAccount },
     { throttle: address, decision: byAddress },
   ];
   if (!byAccount.allowed || !byAddress.allowed) {
-    const all = [...personal, { throttle: global, decision: byEveryone }];
+    const all = [...personal, { throttle: globalShare, decision: byEveryone }];
     await release(all);
     return refusal(refused(all));
   }
-  if (byEveryone.allowed) return admitted([...personal, { throttle: global, decision: byEveryone }], () => accountDay.record());
+  if (byEveryone.allowed) return admitted([...personal, { throttle: globalShare, decision: byEveryone }], () => accountDay.record());
   logOperatorEvent({ event: "global_throttle_spent", rule: "joinGlobal", retryAfterSeconds: byEveryone.retryAfterSeconds });
   const budgetFrees = refused([{ throttle: global, decision: byEveryone }]);
 
