@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, gte, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, isNull, type Placeholder, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { CodeRole } from "../domain/join-code";
 import { prepared, type Db } from "./client";
@@ -27,21 +27,14 @@ export interface LiveCodeRef {
 }
 
 /** A code that is not used, revoked or expired. */
-const live = (now: Date) => and(isNull(joinCode.redeemedAt), isNull(joinCode.revokedAt), gt(joinCode.expiresAt, now));
+const live = (now: Date | Placeholder) => and(isNull(joinCode.redeemedAt), isNull(joinCode.revokedAt), gt(joinCode.expiresAt, now));
 
 const liveCodeByHash = (db: Db) =>
   db
     .select({ id: joinCode.id, orgId: joinCode.orgId, orgName: organization.name, role: joinCode.role, label: joinCode.label })
     .from(joinCode)
     .innerJoin(organization, eq(organization.id, joinCode.orgId))
-    .where(
-      and(
-        eq(joinCode.codeHash, sql.placeholder("codeHash")),
-        isNull(joinCode.redeemedAt),
-        isNull(joinCode.revokedAt),
-        gt(joinCode.expiresAt, sql.placeholder("now")),
-      ),
-    )
+    .where(and(eq(joinCode.codeHash, sql.placeholder("codeHash")), live(sql.placeholder("now"))))
     .limit(1)
     .prepare();
 

@@ -109,7 +109,7 @@ export async function applyOnce<T>(
     const [prior, decision] = await Promise.all([lookup, decide(attempt)]);
     if (prior) return answerReplay(db, op, prior);
     // Unlooked-up, a refusal or a no-op could be a replay's: only a commit can tell.
-    if (blind && !(decision.ok && (decision.statements.length > 0 || decision.whenGuardsFail))) continue;
+    if (blind && !(decision.ok && decision.statements.length > 0)) continue;
     if (!decision.ok) return decision;
     const result: CommandResult<T> = { ok: true, value: decision.value };
     try {

@@ -38,8 +38,7 @@ export const memberRoutes = new Hono<AppEnv>()
   })
   .put("/:orgId/members/:userId/role", async (c) => {
     const body = await commandBody(c, roleChangeSchema, "owner");
-    const { org } = await orgCommand(c, body);
-    const { principal, role } = requireMember(c);
+    const { org, principal, role } = await orgCommand(c, body);
     const target = await c.var.roleChangeTarget;
     const seen = target ? { actor: { role, username: principal.user.username }, target } : undefined;
     const { member } = await org.changeRole({ targetId: c.req.param("userId"), role: body.role, seen });

@@ -49,7 +49,7 @@ export async function commandBody<S extends z.ZodType>(c: Context<AppEnv>, schem
  * and the org's commands under the request's Idempotency-Key and fingerprint. Every role
  * rule is the org object's, decided on fresh state in its queue, which also answers replays.
  */
-export async function orgCommand(c: Context<AppEnv>, body: unknown = null): Promise<{ orgId: string; actorId: string; org: OrgClient }> {
-  const { orgId, actorId } = requireMember(c);
-  return { orgId, actorId, org: orgClient(c.env, orgId, await commandCaller(c, actorId, body)) };
+export async function orgCommand(c: Context<AppEnv>, body: unknown = null): Promise<OrgAccess & { org: OrgClient }> {
+  const access = requireMember(c);
+  return { ...access, org: orgClient(c.env, access.orgId, await commandCaller(c, access.actorId, body)) };
 }

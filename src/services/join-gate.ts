@@ -24,28 +24,35 @@ export type Admission =
       failed(): Promise<void>;
     };
 
+/** Attempts reserved together, and how to forgive those of them that were admitted. */
 interface Held {
-  throttle: Pick<Throttle, "forgive">;
-  decision: ThrottleDecision;
+  decisions: ThrottleDecision[];
+  forgive(): Promise<unknown>;
 }
 
-function release(held: Held[]): Promise<unknown> {
-  return Promise.all(held.map(({ throttle, decision }) => (decision.allowed ? throttle.forgive(decision.ticket) : undefined)));
+const ticketOf = (decision: ThrottleDecision) => (decision.allowed ? decision.ticket : undefined);
+
+function held(throttle: Pick<Throttle, "forgive">, decision: ThrottleDecision): Held {
+  return { decisions: [decision], forgive: async () => (decision.allowed ? throttle.forgive(decision.ticket) : undefined) };
 }
 
-function refused(held: Held[]): number {
-  return Math.max(1, ...held.map(({ decision }) => (decision.allowed ? 0 : decision.retryAfterSeconds)));
+function release(reserved: Held[]): Promise<unknown> {
+  return Promise.all(reserved.map((entry) => entry.forgive()));
+}
+
+function refused(reserved: Held[]): number {
+  return Math.max(1, ...reserved.flatMap(({ decisions }) => decisions.map((d) => (d.allowed ? 0 : d.retryAfterSeconds))));
 }
 
 function refusal(retryAfterSeconds: number, challenge: Challenge = null): Admission {
   return { admitted: false, retryAfterSeconds, challenge };
 }
 
-function admitted(held: Held[], onFailure: () => Promise<unknown>): Admission {
+function admitted(reserved: Held[], onFailure: () => Promise<unknown>): Admission {
   return {
     admitted: true,
     succeeded: async () => {
-      await release(held);
+      await release(reserved);
     },
     failed: async () => {
       await onFailure();
@@ -75,32 +82,23 @@ export async function admitRedemption(
   const global = sharedBudget(env, THROTTLES.joinGlobal);
   const accountDay = throttleFor(env, THROTTLES.joinAccountDay, who.userId);
 
-  // The address's limit lives beside a share of the global budget: one call reserves both.
+  // The address's limit lives beside a share of the global budget: one call reserves both, one forgives both.
   const [byAccount, [byAddress, byEveryone]] = await Promise.all([
     account.reserve(),
     global.reserveBeside(THROTTLES.joinPerAddress, who.address),
   ]);
-  const globalTicket = byEveryone.allowed ? byEveryone.ticket : undefined;
-  // The address's forgive also forgives the global share; the global entry then forgives nothing
-  // itself. Every release below that holds an admitted global share holds the address with it.
-  const address = {
-    forgive: (ticket: string) => global.forgiveBeside(THROTTLES.joinPerAddress, who.address, ticket, globalTicket),
+  const addressAndGlobal: Held = {
+    decisions: [byAddress, byEveryone],
+    forgive: () => global.forgiveBeside(THROTTLES.joinPerAddress, who.address, ticketOf(byAddress), ticketOf(byEveryone)),
   };
-  const globalShare = {
-    forgive: (ticket: string) => (byAddress.allowed ? Promise.resolve() : global.forgive(ticket)),
-  };
-  const personal: Held[] = [
-    { throttle: account, decision: byAccount },
-    { throttle: address, decision: byAddress },
-  ];
+  const reserved = [held(account, byAccount), addressAndGlobal];
   if (!byAccount.allowed || !byAddress.allowed) {
-    const all = [...personal, { throttle: globalShare, decision: byEveryone }];
-    await release(all);
-    return refusal(refused(all));
+    await release(reserved);
+    return refusal(refused(reserved));
   }
-  if (byEveryone.allowed) return admitted([...personal, { throttle: globalShare, decision: byEveryone }], () => accountDay.record());
+  if (byEveryone.allowed) return admitted(reserved, () => accountDay.record());
   logOperatorEvent({ event: "global_throttle_spent", rule: "joinGlobal", retryAfterSeconds: byEveryone.retryAfterSeconds });
-  const budgetFrees = refused([{ throttle: global, decision: byEveryone }]);
+  const budgetFrees = refused([held(global, byEveryone)]);
 
   const addressLockdown = throttleFor(env, THROTTLES.joinAddressLockdown, who.address);
   const knownGlobal = sharedBudget(env, THROTTLES.joinKnownGlobal);
@@ -110,15 +108,13 @@ export async function admitRedemption(
     addressLockdown.reserve(),
     knownGlobal.reserve(),
   ]);
-  const lockdown: Held = { throttle: addressLockdown, decision: lockdownDecision };
-  const asKnown: Held[] = [
-    { throttle: accountDay, decision: dayDecision },
-    { throttle: knownGlobal, decision: knownDecision },
-  ];
+  const lockdown = held(addressLockdown, lockdownDecision);
+  const asKnown = [held(accountDay, dayDecision), held(knownGlobal, knownDecision)];
   // The failure of an admitted attempt still counts globally, so the budget stays spent.
   const countGlobally = () => global.record();
   if (isOldEnough(createdAt, clock.now()) && dayDecision.allowed && lockdownDecision.allowed && knownDecision.allowed) {
-    return admitted([...personal, lockdown, ...asKnown], countGlobally);
+    // The global share was refused: the address's entry forgives the address alone.
+    return admitted([...reserved, lockdown, ...asKnown], countGlobally);
   }
   await release(asKnown);
 
@@ -129,8 +125,8 @@ export async function admitRedemption(
     who.turnstileToken &&
     (await verifyTurnstile(challenge.secret, who.turnstileToken, who.address))
   ) {
-    return admitted([...personal, lockdown], countGlobally);
+    return admitted([...reserved, lockdown], countGlobally);
   }
-  await release([...personal, lockdown]);
+  await release([...reserved, lockdown]);
   return refusal(budgetFrees, challenge && lockdownDecision.allowed ? { siteKey: challenge.siteKey } : null);
 }

@@ -15,11 +15,13 @@ export const THROTTLE_SHARDS = 32;
  * share of the global budget cost one object call, not two. The windows are equal, so one
  * object's sweep of expired attempts suits both.
  */
-const HOSTED_BY = new Map<string, ThrottleRule>([[THROTTLES.joinPerAddress.name, THROTTLES.joinGlobal]]);
-for (const [name, budget] of HOSTED_BY) {
-  const hosted = Object.values(THROTTLES).find((rule) => rule.name === name);
-  if (hosted?.windowMs !== budget.windowMs) throw new Error(`${name} must have the window of ${budget.name}, the budget it lives beside`);
-}
+const HOSTED_BY = new Map<string, ThrottleRule>(
+  ([[THROTTLES.joinPerAddress, THROTTLES.joinGlobal]] as const).map(([hosted, budget]) => {
+    if (hosted.windowMs !== budget.windowMs)
+      throw new Error(`${hosted.name} must have the window of ${budget.name}, the budget it lives beside`);
+    return [hosted.name, budget];
+  }),
+);
 
 /** The one key each budget shard counts its share under. */
 const BUDGET_KEY = "all";
@@ -75,11 +77,11 @@ export function sharedBudget(env: Env, rule: ThrottleRule, random: () => number 
   if (rule.limit % BUDGET_SHARDS !== 0) throw new Error(`${rule.name}: the limit must split evenly over ${BUDGET_SHARDS} shards`);
   // A stub only for the shards an attempt touches: usually one.
   const made = new Map<number, Throttle>();
-  const share = { name: `${rule.name}#share`, limit: rule.limit / BUDGET_SHARDS, windowMs: rule.windowMs };
+  const share = { limit: rule.limit / BUDGET_SHARDS, windowMs: rule.windowMs };
   const shard = (i: number): Throttle => {
     let throttle = made.get(i);
     if (!throttle) {
-      throttle = throttleFor(env, { ...share, name: `${rule.name}#${i}` }, BUDGET_KEY);
+      throttle = throttleFor(env, { name: `${rule.name}#${i}`, ...share }, BUDGET_KEY);
       made.set(i, throttle);
     }
     return throttle;
@@ -124,7 +126,7 @@ export function sharedBudget(env: Env, rule: ThrottleRule, random: () => number 
       const [own, budget] = await timed("throttle", () =>
         budgetObject(env, rule, home).reserveMany([
           { key: storedKey(hosted, key), rule: limitsOf(hosted) },
-          { key: BUDGET_KEY, rule: limitsOf(share) },
+          { key: BUDGET_KEY, rule: share },
         ]),
       );
       if (!own || !budget) throw new Error("reserveMany answered short");
